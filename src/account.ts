@@ -1,0 +1,35 @@
+/** What mailoauth knows about one mailbox. Everything here is non-secret; tokens live in the SecretStore. */
+export type TlsMode = 'implicit' | 'starttls';
+
+export interface Endpoint {
+  host: string;
+  port: number;
+  tls: TlsMode;
+}
+
+export type StoreKind = 'keychain' | 'file';
+
+export interface Account {
+  /** ACCOUNT everywhere: the email unless --name gave a shorter one. Safe alphabet, see accountName.ts. */
+  name: string;
+  /** The login user: the SASL XOAUTH2 `user=` and the IMAP/SMTP username. */
+  email: string;
+  /** Row id in src/providers/table.ts. */
+  provider: string;
+  clientId: string;
+  tenant: string;
+  /** Full authority URL, e.g. https://login.microsoftonline.com/organizations */
+  authority: string;
+  scopes: string[];
+  imap: Endpoint;
+  smtp: Endpoint;
+  store: StoreKind;
+  /** MSAL's homeAccountId of the signed-in user, to find it again in the MSAL cache. */
+  homeAccountId?: string;
+  /** The authority's OpenID document saved at sign-in, so a refresh needs no discovery request. */
+  authorityMetadata?: string;
+  /** Redirect URI used at sign-in (browser/paste flows), kept for --reauth. */
+  redirectUri?: string;
+  createdAt: string;
+  lastRefreshAt?: string;
+}

@@ -1,0 +1,78 @@
+import { readFileSync } from 'node:fs';
+import type { Account } from '../account.js';
+import { ExitCode, UserError } from '../errors.js';
+import { writeFileAtomic } from './atomic-write.js';
+import { accountsFile } from './paths.js';
+
+/** accounts.json: non-secret metadata of every account, 0600, replaced atomically. */
+export interface AccountsFile {
+  version: 1;
+  accounts: Account[];
+}
+
+export function parseAccounts(text: string, path: string): AccountsFile {
+  let data: unknown;
+  try {
+    data = JSON.parse(text);
+  } catch (e) {
+    throw corrupt(path, (e as Error).message);
+  }
+  const f = data as Partial<AccountsFile>;
+  if (!f || typeof f !== 'object' || f.version !== 1 || !Array.isArray(f.accounts)) {
+    throw corrupt(path, 'it is not a mailoauth accounts file (version 1)');
+  }
+  for (const a of f.accounts) {
+    if (!a || typeof a.name !== 'string' || typeof a.email !== 'string' || typeof a.clientId !== 'string' ||
+      typeof a.authority !== 'string' || !a.imap || !a.smtp) {
+      throw corrupt(path, 'an account entry is missing its name, email, client id, authority or hosts');
+    }
+  }
+  return f as AccountsFile;
+}
+
+function corrupt(path: string, why: string) {
+  return new UserError(
+    ExitCode.Usage,
+    `${path} cannot be read: ${why}.`,
+    `Fix or move the file aside (the tokens stay in the keychain), then run: mailoauth setup`,
+  );
+}
+
+export function readAccounts(env: NodeJS.ProcessEnv): AccountsFile {
+  const path = accountsFile(env);
+  let text: string;
+  try {
+    text = readFileSync(path, 'utf8');
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code === 'ENOENT') return { version: 1, accounts: [] };
+    throw e;
+  }
+  return parseAccounts(text, path);
+}
+
+export function findAccount(file: AccountsFile, name: string): Account {
+  const a = file.accounts.find((x) => x.name === name) ?? file.accounts.find((x) => x.email.toLowerCase() === name.toLowerCase());
+  if (a) return a;
+  const known = file.accounts.map((x) => x.name).join(', ');
+  throw new UserError(
+    ExitCode.Usage,
+    `No account named "${name}".${known ? ` Known accounts: ${known}.` : ' No account is set up yet.'}`,
+    known ? 'See them with: mailoauth list' : `Set one up with: mailoauth setup --email ${name.includes('@') ? name : 'you@example.com'}`,
+  );
+}
+
+export function upsertAccount(file: AccountsFile, a: Account): AccountsFile {
+  return { version: 1, accounts: [...file.accounts.filter((x) => x.name !== a.name), a] };
+}
+
+/**
+ * Read-modify-write under the accounts lock, so two processes updating different accounts
+ * (a refresh stamping lastRefreshAt while setup adds another) never lose each other's change.
+ */
+export async function updateAccounts(env: NodeJS.ProcessEnv, change: (f: AccountsFile) => AccountsFile): Promise<void> {
+  const { withLock } = await import('./lock.js');
+  const path = accountsFile(env);
+  await withLock(env, 'accounts.json', { waitMs: 10_000 }, async () => {
+    writeFileAtomic(path, JSON.stringify(change(readAccounts(env)), null, 2) + '\n', 0o600);
+  });
+}

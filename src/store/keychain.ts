@@ -1,0 +1,84 @@
+import { KeychainUnavailable, type SecretStore } from './secret-store.js';
+
+export const SERVICE = 'mailoauth';
+const PROBE_KEY = 'mailoauth-probe';
+
+type KeyringModule = typeof import('@napi-rs/keyring');
+
+/**
+ * The OS keychain through @napi-rs/keyring. On Linux the entry is pinned to the Secret Service: the
+ * library's default silently falls back to the kernel keyring, which forgets everything at reboot.
+ * Every call has a deadline because a desktop unlock prompt can block forever.
+ */
+export class KeychainStore implements SecretStore {
+  readonly kind = 'keychain' as const;
+  private mod?: KeyringModule;
+
+  constructor(
+    private readonly timeoutMs = 2500,
+    private readonly service = SERVICE,
+  ) {}
+
+  private async entry(key: string) {
+    try {
+      this.mod ??= await import('@napi-rs/keyring');
+    } catch (e) {
+      throw new KeychainUnavailable(`the keyring module failed to load (${(e as Error).message})`);
+    }
+    const options = process.platform === 'linux' ? { linux: { store: 'secret-service' as const } } : undefined;
+    try {
+      return new this.mod.AsyncEntry(this.service, key, options);
+    } catch (e) {
+      throw new KeychainUnavailable(describe(e));
+    }
+  }
+
+  private async call<T>(what: string, run: (signal: AbortSignal) => Promise<T>): Promise<T> {
+    const signal = AbortSignal.timeout(this.timeoutMs);
+    let timer: NodeJS.Timeout | undefined;
+    const deadline = new Promise<never>((_, reject) => {
+      timer = setTimeout(
+        () => reject(new KeychainUnavailable(`no answer within ${this.timeoutMs} ms while trying to ${what} (locked, or waiting for an unlock prompt?)`)),
+        this.timeoutMs,
+      );
+      timer.unref();
+    });
+    try {
+      return await Promise.race([run(signal), deadline]);
+    } catch (e) {
+      if (e instanceof KeychainUnavailable) throw e;
+      throw new KeychainUnavailable(`${what}: ${describe(e)}`);
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+
+  async get(key: string) {
+    const e = await this.entry(key);
+    return this.call('read a secret', (signal) => e.getPassword(signal));
+  }
+
+  async set(key: string, value: string) {
+    const e = await this.entry(key);
+    await this.call('save a secret', (signal) => e.setPassword(value, signal));
+  }
+
+  async delete(key: string) {
+    const e = await this.entry(key);
+    return this.call('delete a secret', (signal) => e.deletePassword(signal));
+  }
+
+  async probe() {
+    await this.set(PROBE_KEY, 'probe');
+    await this.delete(PROBE_KEY);
+  }
+}
+
+function describe(e: unknown): string {
+  const msg = e instanceof Error ? e.message : String(e);
+  if (/no result found|locked|prompt/i.test(msg)) return `${msg} (the Secret Service has no unlocked collection)`;
+  if (/org\.freedesktop\.secrets|ServiceUnknown|dbus|D-Bus|platform secure storage/i.test(msg)) {
+    return `${msg} (no Secret Service is answering on D-Bus)`;
+  }
+  return msg;
+}

@@ -1,0 +1,71 @@
+/**
+ * What mailoauth keeps in the secret store, per account:
+ *  - `<name>`          the access record: the current access token and its expiry (the `token` fast
+ *                      path reads only this item);
+ *  - `<name>/msal`     MSAL's serialized token cache minus access tokens: the refresh token and the
+ *                      account/id-token entries MSAL needs to use it.
+ */
+export const accessKey = (name: string) => name;
+export const msalKey = (name: string) => `${name}/msal`;
+
+export interface AccessRecord {
+  v: 1;
+  accessToken: string;
+  /** Epoch milliseconds. */
+  expiresAt: number;
+  scopes: string[];
+}
+
+export function serializeAccess(r: Omit<AccessRecord, 'v'>): string {
+  return JSON.stringify({ v: 1, ...r });
+}
+
+/** undefined for anything that is not a record we wrote (treated as "no usable access token"). */
+export function parseAccess(text: string | null): AccessRecord | undefined {
+  if (!text) return undefined;
+  try {
+    const r = JSON.parse(text) as Partial<AccessRecord>;
+    if (r.v === 1 && typeof r.accessToken === 'string' && r.accessToken && typeof r.expiresAt === 'number') {
+      return { v: 1, accessToken: r.accessToken, expiresAt: r.expiresAt, scopes: Array.isArray(r.scopes) ? r.scopes : [] };
+    }
+  } catch {
+    /* not ours */
+  }
+  return undefined;
+}
+
+/** Refresh when less than this is left (SPEC: "refreshes when < 5 min left"). */
+export const REFRESH_MARGIN_MS = 5 * 60 * 1000;
+
+export type TokenDecision = { use: AccessRecord } | { refresh: 'missing' | 'expiring' };
+
+/** The fast path's whole decision. */
+export function decideToken(rec: AccessRecord | undefined, now: number, marginMs = REFRESH_MARGIN_MS): TokenDecision {
+  if (!rec) return { refresh: 'missing' };
+  return rec.expiresAt - now > marginMs ? { use: rec } : { refresh: 'expiring' };
+}
+
+interface SerializedMsalCache {
+  Account?: Record<string, unknown>;
+  IdToken?: Record<string, unknown>;
+  AccessToken?: Record<string, unknown>;
+  RefreshToken?: Record<string, { secret?: string }>;
+  AppMetadata?: Record<string, unknown>;
+}
+
+/** Access tokens are kept in the access record; the MSAL item keeps only what a refresh needs. */
+export function trimMsalCache(serialized: string): string {
+  const c = JSON.parse(serialized) as SerializedMsalCache;
+  c.AccessToken = {};
+  return JSON.stringify(c);
+}
+
+export function hasRefreshToken(serialized: string | null): boolean {
+  if (!serialized) return false;
+  try {
+    const c = JSON.parse(serialized) as SerializedMsalCache;
+    return Object.values(c.RefreshToken ?? {}).some((rt) => typeof rt?.secret === 'string' && rt.secret.length > 0);
+  } catch {
+    return false;
+  }
+}
