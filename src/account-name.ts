@@ -1,0 +1,40 @@
+import { ExitCode, UserError } from './errors.js';
+
+/** SPEC: ACCOUNT is letters, digits, `.`, `_`, `-`, `@`, `+` — safe in every config language we write. */
+export const ACCOUNT_NAME = /^[A-Za-z0-9._@+-]{1,128}$/;
+const EMAIL = /^[A-Za-z0-9._%+'-]+@[A-Za-z0-9-]+(\.[A-Za-z0-9-]+)+$/;
+const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+export function checkAccountName(name: string): string {
+  if (!ACCOUNT_NAME.test(name) || name.startsWith('-') || name.startsWith('.')) {
+    throw new UserError(ExitCode.Usage, `"${name}" cannot be an account name: use letters, digits and . _ - @ + (not starting with - or .).`, 'Give another with --name');
+  }
+  return name;
+}
+
+export function checkEmail(email: string): string {
+  if (!EMAIL.test(email) || email.length > 254) {
+    throw new UserError(ExitCode.Usage, `"${email}" is not an email address.`, 'Pass the mailbox address, e.g. --email you@contoso.com');
+  }
+  return email;
+}
+
+export function checkClientId(id: string): string {
+  if (!GUID.test(id)) {
+    throw new UserError(ExitCode.Usage, `"${id}" is not a Microsoft client id (a GUID like 9e5f94bc-e8a4-4e73-b8be-63364c29d753).`, 'Copy the "Application (client) ID" from the app registration, or leave --client-id out to use Thunderbird\'s');
+  }
+  return id.toLowerCase();
+}
+
+export function checkAuthority(url: string): string {
+  let u: URL;
+  try {
+    u = new URL(url);
+  } catch {
+    throw new UserError(ExitCode.Usage, `"${url}" is not a URL.`, 'e.g. --authority https://login.microsoftonline.us/contoso.onmicrosoft.us');
+  }
+  if (u.protocol !== 'https:' || u.pathname.split('/').filter(Boolean).length !== 1) {
+    throw new UserError(ExitCode.Usage, `"${url}" is not an authority: it must be https://HOST/TENANT.`, 'e.g. --authority https://login.microsoftonline.com/organizations');
+  }
+  return `${u.origin}${u.pathname.replace(/\/+$/, '')}`;
+}

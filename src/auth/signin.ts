@@ -1,0 +1,152 @@
+import { randomBytes } from 'node:crypto';
+import { createInterface } from 'node:readline';
+import type { AuthenticationResult } from '@azure/msal-node';
+import { CryptoProvider } from '@azure/msal-node';
+import type { Deps } from '../deps.js';
+import { envMs } from '../deps.js';
+import { ExitCode, UserError } from '../errors.js';
+import { classifyAuthError } from './classify.js';
+import { startLoopbackListener } from './loopback-listener.js';
+import { createMsal, type MsalSession } from './msal.js';
+import { openBrowser } from './open-browser.js';
+import { requestScopes } from './refresh.js';
+
+export type Flow = 'device' | 'browser' | 'paste';
+
+export interface SignInRequest {
+  account: string;
+  email: string;
+  clientId: string;
+  authority: string;
+  scopes: string[];
+  flow: Flow;
+  /** browser: http://localhost or http://127.0.0.1 (port added); paste: any registered URI. */
+  redirectUri?: string;
+  port?: number;
+}
+
+export interface SignInResult {
+  result: AuthenticationResult;
+  /** Serialized MSAL cache (trimmed) holding the refresh token. */
+  cache: string;
+  authorityMetadata?: string;
+  redirectUri?: string;
+}
+
+export const DEFAULT_REDIRECT: Record<Flow, string | undefined> = {
+  device: undefined,
+  browser: 'http://localhost',
+  paste: 'https://localhost',
+};
+
+/** Sign in with the chosen flow and hand back what must be stored. Nothing is stored here. */
+export async function signIn(d: Deps, req: SignInRequest): Promise<SignInResult> {
+  const log = d.debug ? (l: string) => d.stderr.write(`mailoauth: ${l}\n`) : undefined;
+  const msal = createMsal({ clientId: req.clientId, authority: req.authority, cache: null, env: d.env, log });
+  const ctx = { account: req.account, email: req.email, clientId: req.clientId, authority: req.authority };
+  let result: AuthenticationResult | null;
+  let redirectUri: string | undefined;
+  try {
+    if (req.flow === 'device') result = await deviceCode(d, msal, req);
+    else ({ result, redirectUri } = await authCode(d, msal, req));
+  } catch (e) {
+    throw classifyAuthError(e, msal.http.last, ctx, false);
+  }
+  const cache = msal.cache();
+  if (!result || !cache) {
+    throw new UserError(ExitCode.Unexpected, 'Sign-in finished without a refresh token (was offline_access granted?).', 'Run setup again with --debug to see the exchange');
+  }
+  const openid = [...msal.http.fetched.entries()].find(([url]) => url.includes('openid-configuration'))?.[1];
+  return { result, cache, authorityMetadata: openid ? JSON.stringify(openid) : undefined, redirectUri };
+}
+
+async function deviceCode(d: Deps, msal: MsalSession, req: SignInRequest) {
+  const request = {
+    scopes: requestScopes(req.scopes),
+    cancel: false,
+    deviceCodeCallback: (r: { message: string; userCode: string; verificationUri: string }) => {
+      d.stderr.write(`\n${r.message}\n\n`);
+    },
+  };
+  // Ctrl-C cancels the poll cleanly (MSAL checks the flag between polls) instead of killing mid-write.
+  const onSigint = () => {
+    request.cancel = true;
+  };
+  process.once('SIGINT', onSigint);
+  try {
+    return await msal.pca.acquireTokenByDeviceCode(request);
+  } catch (e) {
+    if (request.cancel) throw new UserError(ExitCode.Usage, 'Sign-in cancelled.', 'Nothing was stored. Run setup again when ready.');
+    throw e;
+  } finally {
+    process.removeListener('SIGINT', onSigint);
+  }
+}
+
+async function authCode(d: Deps, msal: MsalSession, req: SignInRequest) {
+  const { verifier, challenge } = await new CryptoProvider().generatePkceCodes();
+  const state = randomBytes(16).toString('base64url');
+  const scopes = requestScopes(req.scopes);
+  let redirectUri: string;
+  let code: string;
+  if (req.flow === 'browser') {
+    const base = new URL(req.redirectUri ?? DEFAULT_REDIRECT.browser!);
+    const host = base.hostname === '127.0.0.1' ? '127.0.0.1' : 'localhost';
+    const listener = await startLoopbackListener({ host, port: req.port, state, timeoutMs: envMs(d.env, 'MAILOAUTH_BROWSER_TIMEOUT_MS', 300_000) });
+    try {
+      redirectUri = listener.redirectUri;
+      const url = await msal.pca.getAuthCodeUrl({ scopes, redirectUri, codeChallenge: challenge, codeChallengeMethod: 'S256', state, loginHint: req.email });
+      d.stderr.write(`Opening your browser to sign in as ${req.email}. If it does not open, visit:\n\n  ${url}\n\n`);
+      if (!(await openBrowser(url, d.env))) d.stderr.write('No browser could be started; open the address above yourself.\n');
+      code = (await listener.code).code;
+    } finally {
+      listener.close();
+    }
+  } else {
+    redirectUri = req.redirectUri ?? DEFAULT_REDIRECT.paste!;
+    const url = await msal.pca.getAuthCodeUrl({ scopes, redirectUri, codeChallenge: challenge, codeChallengeMethod: 'S256', state, loginHint: req.email });
+    d.stderr.write(
+      `Open this address in any browser and sign in as ${req.email}:\n\n  ${url}\n\n` +
+        `The browser ends on a page that fails to load (${redirectUri}); that is expected.\n` +
+        'Copy the whole address from its address bar and paste it here.\n',
+    );
+    code = parsePastedRedirect(await readLine(d, 'Redirected address: '), state);
+  }
+  const result = await msal.pca.acquireTokenByCode({ code, redirectUri, codeVerifier: verifier, scopes });
+  return { result, redirectUri };
+}
+
+/** The code from a pasted redirect URL, after checking it answers our request (state). */
+export function parsePastedRedirect(pasted: string, state: string): string {
+  const text = pasted.trim();
+  let params: URLSearchParams;
+  try {
+    const u = new URL(text);
+    params = new URLSearchParams(u.search || u.hash.replace(/^#/, ''));
+  } catch {
+    throw new UserError(ExitCode.Usage, 'That is not an address (expected something like https://localhost/?code=...&state=...).', 'Run setup again and paste the full address bar contents');
+  }
+  const error = params.get('error');
+  if (error) throw Object.assign(new Error(`${error}: ${params.get('error_description') ?? ''}`), { errorCode: error, errorMessage: params.get('error_description') ?? '' });
+  if (params.get('state') !== state) {
+    throw new UserError(ExitCode.Usage, 'The pasted address is from another sign-in attempt (state mismatch).', 'Run setup again and paste the address from this attempt');
+  }
+  const code = params.get('code');
+  if (!code) throw new UserError(ExitCode.Usage, 'The pasted address has no code in it.', 'Run setup again and paste the full address bar contents');
+  return code;
+}
+
+async function readLine(d: Deps, prompt: string): Promise<string> {
+  d.stderr.write(prompt);
+  const rl = createInterface({ input: d.stdin, terminal: false });
+  try {
+    const line = await new Promise<string | undefined>((resolve) => {
+      rl.once('line', resolve);
+      rl.once('close', () => resolve(undefined));
+    });
+    if (line === undefined) throw new UserError(ExitCode.Usage, 'Standard input closed before an address was pasted.', 'Run setup in a terminal, or use --flow device');
+    return line;
+  } finally {
+    rl.close();
+  }
+}

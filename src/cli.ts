@@ -1,0 +1,84 @@
+import { Command, CommanderError, Option } from 'commander';
+import { realDeps } from './deps.js';
+import { ExitCode, UserError } from './errors.js';
+
+/** commander wiring only: each command lives in src/commands/ and is loaded when it runs. */
+const program = new Command('mailoauth')
+  .description('OAuth2 for your mail programs: sign in once, then offlineimap, mbsync, mutt and msmtp get fresh tokens.')
+  .version(process.env.npm_package_version ?? '0.1.0')
+  .option('--debug', 'explain what happens on stderr (tokens are never shown)')
+  .showHelpAfterError()
+  .exitOverride()
+  .configureOutput({ writeOut: (s) => process.stdout.write(s), writeErr: (s) => process.stderr.write(s) });
+
+const deps = () => realDeps(Boolean(program.opts().debug));
+
+program
+  .command('token')
+  .description('print a valid access token for ACCOUNT (refreshing it when < 5 minutes are left)')
+  .argument('<account>', 'account name (see mailoauth list)')
+  .option('--xoauth2', 'print the base64 SASL XOAUTH2 string instead')
+  .option('--json', 'print {access_token, expires_at, account, scopes}')
+  .action(async (name: string, o: { xoauth2?: boolean; json?: boolean }) => {
+    const { tokenCommand } = await import('./commands/token.js');
+    await tokenCommand(deps(), name, o);
+  });
+
+program
+  .command('setup', { isDefault: false })
+  .description('sign in to a mailbox and store its refresh token in the OS keychain')
+  .option('--email <address>', 'the mailbox address (also the login user)')
+  .option('--name <account>', 'a shorter account name (default: the email)')
+  .addOption(new Option('--provider <id>', 'provider row').choices(['microsoft365', 'outlook.com']))
+  .option('--client-id <guid>', "the app's client id (default: Thunderbird's public client)")
+  .option('--tenant <tenant>', 'tenant id or domain (default: organizations, or consumers for Outlook.com)')
+  .addOption(new Option('--flow <flow>', 'how to sign in').choices(['device', 'browser', 'paste']))
+  .addOption(new Option('--store <store>', 'where the refresh token goes').choices(['keychain', 'file']))
+  .option('--authority <url>', 'identity platform authority, https://HOST/TENANT (sovereign clouds, tests)')
+  .option('--redirect-uri <uri>', 'redirect URI registered for the app (browser: http://localhost or http://127.0.0.1; paste: https://localhost)')
+  .option('--port <port>', 'loopback port for the browser flow (default: a free one)')
+  .option('--imap-host <host>').option('--imap-port <port>').option('--smtp-host <host>').option('--smtp-port <port>')
+  .option('--no-verify', 'skip the IMAP/SMTP check')
+  .option('--reauth <account>', 'sign an existing account in again')
+  .option('-y, --yes', 'never prompt; fail on a missing answer')
+  .action(async (o) => {
+    const { setupCommand } = await import('./commands/setup.js');
+    await setupCommand(deps(), o);
+  });
+
+async function main(argv: string[]): Promise<number> {
+  try {
+    await program.parseAsync(argv);
+    return 0;
+  } catch (e) {
+    return report(e);
+  }
+}
+
+function report(e: unknown): number {
+  if (e instanceof CommanderError) {
+    return e.code === 'commander.helpDisplayed' || e.code === 'commander.version' || e.exitCode === 0 ? 0 : ExitCode.Usage;
+  }
+  if (e instanceof UserError) {
+    process.stderr.write(`mailoauth: ${e.message}\n${e.fix ? `  next: ${e.fix}\n` : ''}`);
+    return e.exitCode;
+  }
+  const err = e as Error;
+  if (err?.name === 'ExitPromptError') {
+    process.stderr.write('mailoauth: cancelled; nothing was written.\n');
+    return ExitCode.Usage;
+  }
+  process.stderr.write(`mailoauth: unexpected error: ${err?.message ?? String(e)}\n`);
+  if (program.opts().debug && err?.stack) process.stderr.write(`${err.stack}\n`);
+  process.stderr.write('  next: rerun with --debug and report it\n');
+  return ExitCode.Unexpected;
+}
+
+// Bare `mailoauth` on a terminal starts the wizard.
+const args = process.argv.slice(2);
+const argv = args.length === 0 && process.stdin.isTTY ? [...process.argv, 'setup'] : process.argv;
+// Exit as soon as output is flushed: a keychain D-Bus connection or an idle socket must not keep a
+// mail client waiting.
+main(argv).then((code) => {
+  process.stdout.write('', () => process.exit(code));
+});

@@ -1,0 +1,92 @@
+import type { Account, Endpoint, StoreKind } from '../account.js';
+import { checkAccountName, checkAuthority, checkClientId, checkEmail } from '../account-name.js';
+import { defaultFlow } from '../auth/default-flow.js';
+import type { Flow } from '../auth/signin.js';
+import { DEFAULT_REDIRECT } from '../auth/signin.js';
+import { ExitCode, UserError } from '../errors.js';
+import { fullScopes, providerById, providerForEmail } from '../providers/table.js';
+
+export interface SetupOptions {
+  email?: string;
+  name?: string;
+  provider?: string;
+  clientId?: string;
+  tenant?: string;
+  flow?: string;
+  store?: string;
+  authority?: string;
+  redirectUri?: string;
+  port?: string;
+  imapHost?: string;
+  imapPort?: string;
+  smtpHost?: string;
+  smtpPort?: string;
+  verify?: boolean;
+  yes?: boolean;
+  reauth?: string;
+}
+
+export interface SetupPlan {
+  account: Omit<Account, 'createdAt' | 'homeAccountId'> & { createdAt?: string };
+  flow: Flow;
+  port?: number;
+  verify: boolean;
+}
+
+const FLOWS: Flow[] = ['device', 'browser', 'paste'];
+const STORES: StoreKind[] = ['keychain', 'file'];
+
+/**
+ * Every decision of a non-interactive setup, from flags (and, for --reauth, the stored account):
+ * pure, so each flag's effect is a table row in the tests.
+ */
+export function planSetup(o: SetupOptions, env: NodeJS.ProcessEnv, platform: NodeJS.Platform, existing?: Account): SetupPlan {
+  const email = o.email ?? existing?.email;
+  if (!email) throw new UserError(ExitCode.Usage, 'Missing --email.', 'mailoauth setup --email you@contoso.com --yes');
+  checkEmail(email);
+  const provider = o.provider ? providerById(o.provider) : existing ? providerById(existing.provider) : providerForEmail(email);
+  if (!provider) throw new UserError(ExitCode.Usage, `Unknown provider "${o.provider}".`, 'Use --provider microsoft365 or --provider outlook.com');
+  const flow = (o.flow ?? defaultFlow(env, platform)) as Flow;
+  if (!FLOWS.includes(flow)) throw new UserError(ExitCode.Usage, `Unknown flow "${o.flow}".`, 'Use --flow device, --flow browser or --flow paste');
+  const store = (o.store ?? existing?.store ?? 'keychain') as StoreKind;
+  if (!STORES.includes(store)) throw new UserError(ExitCode.Usage, `Unknown store "${o.store}".`, 'Use --store keychain (default) or --store file');
+  const clientId = checkClientId(o.clientId ?? existing?.clientId ?? provider.defaultClientId);
+  const tenant = o.tenant ?? existing?.tenant ?? provider.defaultTenant;
+  if (!/^[A-Za-z0-9.-]{1,128}$/.test(tenant)) throw new UserError(ExitCode.Usage, `"${tenant}" is not a tenant (a GUID, a domain, organizations, consumers or common).`, 'e.g. --tenant contoso.onmicrosoft.com');
+  const authority = checkAuthority(o.authority ?? (o.tenant || !existing ? `${provider.authorityHost}/${tenant}` : existing.authority));
+  const name = checkAccountName(o.name ?? existing?.name ?? email);
+  const imap: Endpoint = { ...(existing?.imap ?? provider.imap) };
+  const smtp: Endpoint = { ...(existing?.smtp ?? provider.smtp) };
+  if (o.imapHost) imap.host = o.imapHost;
+  if (o.imapPort) imap.port = port(o.imapPort, '--imap-port');
+  if (o.smtpHost) smtp.host = o.smtpHost;
+  if (o.smtpPort) smtp.port = port(o.smtpPort, '--smtp-port');
+  // The port decides the TLS mode for the well-known ports; others keep the provider's mode.
+  if (o.imapPort) imap.tls = imap.port === 143 ? 'starttls' : imap.port === 993 ? 'implicit' : imap.tls;
+  if (o.smtpPort) smtp.tls = smtp.port === 465 ? 'implicit' : smtp.port === 587 ? 'starttls' : smtp.tls;
+  return {
+    account: {
+      name,
+      email,
+      provider: provider.id,
+      clientId,
+      tenant,
+      authority,
+      scopes: existing?.scopes ?? fullScopes(provider),
+      imap,
+      smtp,
+      store,
+      redirectUri: o.redirectUri ?? (flow === 'device' ? undefined : existing?.redirectUri ?? DEFAULT_REDIRECT[flow]),
+      createdAt: existing?.createdAt,
+    },
+    flow,
+    port: o.port ? port(o.port, '--port') : undefined,
+    verify: o.verify !== false,
+  };
+}
+
+function port(v: string, flag: string): number {
+  const n = Number(v);
+  if (!Number.isInteger(n) || n < 1 || n > 65535) throw new UserError(ExitCode.Usage, `${flag} must be a port number (1-65535), not "${v}".`);
+  return n;
+}

@@ -1,0 +1,53 @@
+import type { Account } from '../account.js';
+import type { Deps } from '../deps.js';
+import { ExitCode, UserError } from '../errors.js';
+import { findAccount, readAccounts, updateAccounts, upsertAccount } from '../store/accounts.js';
+import { openStore } from '../store/open-store.js';
+import { accessKey, msalKey, serializeAccess } from '../store/records.js';
+import { planSetup, type SetupOptions } from './setup-plan.js';
+
+/**
+ * `mailoauth setup` without the wizard: every answer from flags. Order matters for Ctrl-C and
+ * failures: the keychain is proven writable before the user signs in, secrets are stored before the
+ * metadata that points at them, so an interruption leaves either the old account or the new one.
+ */
+export async function setupCommand(d: Deps, o: SetupOptions): Promise<void> {
+  if (!o.email && !o.reauth) {
+    if (!d.isTTY || o.yes) {
+      throw new UserError(ExitCode.Usage, 'Missing --email (standard input is not a terminal, so there is no one to ask).', 'mailoauth setup --email you@contoso.com --yes');
+    }
+    const { input } = await import('@inquirer/prompts');
+    o = { ...o, email: await input({ message: 'Email address of the mailbox' }, { input: d.stdin, output: d.stderr }) };
+  }
+  const existing = o.reauth ? findAccount(readAccounts(d.env), o.reauth) : undefined;
+  const plan = planSetup(o, d.env, process.platform, existing);
+  const a = plan.account;
+  const store = openStore(a.store, d.env);
+  await store.probe();
+  if (a.store === 'file') {
+    d.stderr.write('Warning: --store file keeps the refresh token in a plain 0600 file under ~/.config/mailoauth/secrets, readable by anything running as you and copied by backups. Prefer the OS keychain.\n');
+  }
+  d.stderr.write(`Signing in ${a.email} (${a.authority}, client ${a.clientId}, ${plan.flow} flow)\n`);
+  const { signIn } = await import('../auth/signin.js');
+  const s = await signIn(d, { account: a.name, email: a.email, clientId: a.clientId, authority: a.authority, scopes: a.scopes, flow: plan.flow, redirectUri: a.redirectUri, port: plan.port });
+  const user = s.result.account?.username;
+  if (user && user.toLowerCase() !== a.email.toLowerCase()) {
+    d.stderr.write(`Warning: you signed in as ${user}, not ${a.email}. IMAP will reject the token ("User is authenticated but not connected") unless ${user} has access to ${a.email}.\n`);
+  }
+  const account: Account = {
+    ...a,
+    homeAccountId: s.result.account?.homeAccountId,
+    authorityMetadata: s.authorityMetadata,
+    redirectUri: s.redirectUri ?? a.redirectUri,
+    createdAt: a.createdAt ?? new Date(d.now()).toISOString(),
+    lastRefreshAt: new Date(d.now()).toISOString(),
+  };
+  await store.set(msalKey(account.name), s.cache);
+  await store.set(accessKey(account.name), serializeAccess({ accessToken: s.result.accessToken, expiresAt: s.result.expiresOn?.getTime() ?? d.now(), scopes: s.result.scopes }));
+  await updateAccounts(d.env, (f) => upsertAccount(f, account));
+  d.stderr.write(
+    `Signed in. Stored the refresh token in the ${account.store === 'keychain' ? 'OS keychain' : 'file store'} as "${account.name}".\n` +
+      (plan.verify ? 'IMAP/SMTP verification is not built yet; check with your mail client.\n' : '') +
+      `Mail clients get a fresh token with: ${d.selfPath} token ${account.name}\n`,
+  );
+}
