@@ -7,6 +7,6 @@ export default defineConfig({
     hookTimeout: 60_000,
     // Suites spawn real servers and processes; keep the two cores from being oversubscribed.
     maxWorkers: 2,
-    reporters: ['default'],
+    reporters: ['default', './test/helpers/summary-reporter.ts'],
   },
 });
