@@ -1,7 +1,8 @@
-import { LogLevel, PublicClientApplication, type Configuration, type ICachePlugin } from '@azure/msal-node';
+import type { Configuration, ICachePlugin, PublicClientApplication } from '@azure/msal-node';
 import { envMs } from '../deps.js';
 import { hasRefreshToken, trimMsalCache } from '../store/records.js';
 import { RecordingHttpClient } from './http-client.js';
+import { msalNode } from './msal-module.js';
 
 export interface MsalOptions {
   clientId: string;
@@ -57,12 +58,12 @@ export function createMsal(o: MsalOptions): MsalSession {
       networkClient: http,
       loggerOptions: {
         piiLoggingEnabled: false,
-        logLevel: LogLevel.Warning,
+        logLevel: msalNode.LogLevel.Warning,
         loggerCallback: (_level, message) => o.log?.(`msal: ${message}`),
       },
     },
   };
-  return { pca: new PublicClientApplication(config), http, cache: () => serialized };
+  return { pca: new msalNode.PublicClientApplication(config), http, cache: () => serialized };
 }
 
 function retryFromEnv(env: NodeJS.ProcessEnv) {

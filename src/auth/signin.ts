@@ -1,15 +1,15 @@
 import { randomBytes } from 'node:crypto';
 import { createInterface } from 'node:readline';
 import type { AuthenticationResult } from '@azure/msal-node';
-import { CryptoProvider } from '@azure/msal-node';
 import type { Deps } from '../deps.js';
 import { envMs } from '../deps.js';
 import { ExitCode, UserError } from '../errors.js';
 import { classifyAuthError } from './classify.js';
 import { startLoopbackListener } from './loopback-listener.js';
 import { createMsal, type MsalSession } from './msal.js';
+import { msalNode } from './msal-module.js';
 import { openBrowser } from './open-browser.js';
-import { requestScopes } from './refresh.js';
+import { requestScopes } from './scopes.js';
 
 export type Flow = 'device' | 'browser' | 'paste';
 
@@ -84,7 +84,7 @@ async function deviceCode(d: Deps, msal: MsalSession, req: SignInRequest) {
 }
 
 async function authCode(d: Deps, msal: MsalSession, req: SignInRequest) {
-  const { verifier, challenge } = await new CryptoProvider().generatePkceCodes();
+  const { verifier, challenge } = await new msalNode.CryptoProvider().generatePkceCodes();
   const state = randomBytes(16).toString('base64url');
   const scopes = requestScopes(req.scopes);
   let redirectUri: string;

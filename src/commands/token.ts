@@ -16,7 +16,8 @@ export interface TokenOptions {
 export async function tokenCommand(d: Deps, name: string, o: TokenOptions): Promise<void> {
   const account = findAccount(readAccounts(d.env), name);
   const store = openStore(account.store, d.env);
-  const log = d.debug ? (l: string) => d.stderr.write(`mailoauth: ${l}\n`) : undefined;
+  const t0 = d.now();
+  const log = d.debug ? (l: string) => d.stderr.write(`mailoauth [+${d.now() - t0} ms]: ${l}\n`) : undefined;
   const decision = decideToken(parseAccess(await store.get(accessKey(account.name))), d.now());
   let rec: AccessRecord;
   if ('use' in decision) {

@@ -1,0 +1,59 @@
+import type { Account } from '../account.js';
+import { ExitCode, UserError } from '../errors.js';
+import { updateAccounts } from '../store/accounts.js';
+import { accessKey, hasRefreshToken, msalKey, serializeAccess, type AccessRecord } from '../store/records.js';
+import type { SecretStore } from '../store/secret-store.js';
+import { classifyAuthError } from './classify.js';
+import { createMsal } from './msal.js';
+import type { RefreshDeps } from './refresh.js';
+import { requestScopes } from './scopes.js';
+
+/**
+ * Trade the stored refresh token for a new access token. Called with the account's refresh lock
+ * held. Order: MSAL's cache plugin stores a rotated refresh token before MSAL returns; then the
+ * access record; only then does the caller print.
+ */
+export async function refreshWithMsal(d: RefreshDeps, account: Account, store: SecretStore): Promise<AccessRecord> {
+  const cache = await store.get(msalKey(account.name));
+  if (!hasRefreshToken(cache)) {
+    if (cache === null) await store.probe(); // a locked keychain reads as empty: tell the two apart
+    throw new UserError(
+      ExitCode.ReloginNeeded,
+      cache === null
+        ? `The keychain holds no refresh token for ${account.name}.`
+        : `The keychain item for ${account.name} is not a mailoauth token cache.`,
+      `mailoauth setup --reauth ${account.name}`,
+    );
+  }
+  const msal = createMsal({
+    clientId: account.clientId,
+    authority: account.authority,
+    cache,
+    authorityMetadata: account.authorityMetadata,
+    persist: (s) => store.set(msalKey(account.name), s),
+    env: d.env,
+    log: d.log,
+  });
+  const ctx = { account: account.name, email: account.email, clientId: account.clientId, authority: account.authority };
+  let result;
+  d.log?.('asking the identity platform for a new access token');
+  try {
+    const accounts = await msal.pca.getTokenCache().getAllAccounts();
+    const who = accounts.find((a) => a.homeAccountId === account.homeAccountId) ?? accounts[0];
+    if (!who) throw new UserError(ExitCode.ReloginNeeded, `The token cache for ${account.name} holds no signed-in account.`, `mailoauth setup --reauth ${account.name}`);
+    result = await msal.pca.acquireTokenSilent({ account: who, scopes: requestScopes(account.scopes), forceRefresh: true });
+  } catch (e) {
+    throw classifyAuthError(e, msal.http.last, ctx, true);
+  }
+  if (!result?.accessToken || !result.expiresOn) {
+    throw new UserError(ExitCode.Unexpected, 'The identity platform answered without an access token.', `mailoauth doctor ${account.name}`);
+  }
+  const rec: AccessRecord = { v: 1, accessToken: result.accessToken, expiresAt: result.expiresOn.getTime(), scopes: result.scopes };
+  await store.set(accessKey(account.name), serializeAccess(rec));
+  // Bookkeeping only: a busy accounts file must not cost the caller its token.
+  await updateAccounts(d.env, (f) => ({
+    ...f,
+    accounts: f.accounts.map((a) => (a.name === account.name ? { ...a, lastRefreshAt: new Date(d.now()).toISOString() } : a)),
+  })).catch((e) => d.log?.(`could not record the refresh time: ${(e as Error).message}`));
+  return rec;
+}

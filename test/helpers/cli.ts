@@ -1,0 +1,79 @@
+import { spawn } from 'node:child_process';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+
+export const CLI = resolve(import.meta.dirname, '../../dist/cli.js');
+
+export interface RunResult {
+  code: number | null;
+  signal: NodeJS.Signals | null;
+  stdout: string;
+  stderr: string;
+  ms: number;
+}
+
+export interface Running {
+  pid: number;
+  /** Everything written to stderr so far. */
+  stderr(): string;
+  write(line: string): void;
+  endInput(): void;
+  kill(signal?: NodeJS.Signals): void;
+  done: Promise<RunResult>;
+}
+
+/** Start the built CLI as a mail client would: a separate process, its own env, no TTY. */
+export function start(args: string[], env: NodeJS.ProcessEnv, timeoutMs = 60_000): Running {
+  const t0 = Date.now();
+  const child = spawn(process.execPath, [CLI, ...args], { env, stdio: ['pipe', 'pipe', 'pipe'] });
+  let stdout = '';
+  let stderr = '';
+  child.stdout.on('data', (b: Buffer) => (stdout += b.toString()));
+  child.stderr.on('data', (b: Buffer) => (stderr += b.toString()));
+  child.stdin.on('error', () => {});
+  const timer = setTimeout(() => child.kill('SIGKILL'), timeoutMs);
+  const done = new Promise<RunResult>((r) =>
+    child.on('close', (code, signal) => {
+      clearTimeout(timer);
+      r({ code, signal, stdout, stderr, ms: Date.now() - t0 });
+    }),
+  );
+  return {
+    pid: child.pid!,
+    stderr: () => stderr,
+    write: (line) => child.stdin.write(line),
+    endInput: () => child.stdin.end(),
+    kill: (s = 'SIGTERM') => child.kill(s),
+    done,
+  };
+}
+
+export function run(args: string[], env: NodeJS.ProcessEnv, timeoutMs?: number): Promise<RunResult> {
+  const r = start(args, env, timeoutMs);
+  r.endInput();
+  return r.done;
+}
+
+/** A private HOME/XDG_CONFIG_HOME and the environment every CLI run in a test shares. */
+export function testEnv(extra: NodeJS.ProcessEnv): NodeJS.ProcessEnv & { HOME: string; XDG_CONFIG_HOME: string } {
+  const home = mkdtempSync(join(tmpdir(), 'mailoauth-home-'));
+  return {
+    PATH: process.env.PATH,
+    HOME: home,
+    XDG_CONFIG_HOME: join(home, '.config'),
+    LANG: 'C.UTF-8',
+    ...extra,
+  } as NodeJS.ProcessEnv & { HOME: string; XDG_CONFIG_HOME: string };
+}
+
+/** Wait for `pred` (bounded). */
+export async function until<T>(what: string, pred: () => T | undefined | false, timeoutMs = 15_000, stepMs = 25): Promise<T> {
+  const end = Date.now() + timeoutMs;
+  for (;;) {
+    const v = pred();
+    if (v) return v;
+    if (Date.now() > end) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, stepMs));
+  }
+}

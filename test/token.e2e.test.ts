@@ -1,0 +1,257 @@
+import { spawnSync } from 'node:child_process';
+import https from 'node:https';
+import { mkdtempSync, readFileSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { startIdp, type Idp } from './fixtures/idp.js';
+import { startSecretService, type SecretService } from './fixtures/secret-service.js';
+import { makeTestCa } from './fixtures/tls.js';
+import { run, start, testEnv, until } from './helpers/cli.js';
+import { skipWithout } from './helpers/tools.js';
+
+const skip = skipWithout('token engine end to end', ['dbus-run-session', 'gnome-keyring-daemon', 'secret-tool', 'openssl']);
+const USER = 'alice@contoso.example';
+
+let idp: Idp;
+let ss: SecretService;
+let caFile: string;
+
+beforeAll(async () => {
+  if (skip) return;
+  const ca = await makeTestCa(mkdtempSync(join(tmpdir(), 'mailoauth-ca-')));
+  caFile = ca.caFile;
+  idp = await startIdp({ tls: ca, users: [{ upn: USER, name: 'Alice' }, { upn: 'bob@contoso.example' }] });
+  ss = await startSecretService();
+});
+afterAll(async () => {
+  await idp?.stop();
+  await ss?.stop();
+});
+beforeEach(() => {
+  if (skip) return;
+  idp.clearFaults();
+  idp.setAccessTokenLifetime(3600);
+  idp.resetCounts();
+});
+
+function env(extra: NodeJS.ProcessEnv = {}) {
+  return testEnv({
+    ...ss.env,
+    NODE_EXTRA_CA_CERTS: caFile,
+    MAILOAUTH_RETRY_BASE_MS: '50',
+    ...extra,
+  });
+}
+
+/** Keychain item as secret-tool (another Secret Service client) sees it. */
+function keychainItem(e: NodeJS.ProcessEnv, username: string): string {
+  return spawnSync('secret-tool', ['lookup', 'service', 'mailoauth', 'username', username], { env: e, encoding: 'utf8' }).stdout;
+}
+function storedRefreshToken(e: NodeJS.ProcessEnv, name: string): string | undefined {
+  const cache = keychainItem(e, `${name}/msal`);
+  if (!cache) return undefined;
+  return Object.values(JSON.parse(cache).RefreshToken as Record<string, { secret: string }>)[0]?.secret;
+}
+
+async function deviceSignIn(e: NodeJS.ProcessEnv, name: string, extraArgs: string[] = []) {
+  const p = start(['setup', '--yes', '--email', USER, '--name', name, '--flow', 'device', '--authority', idp.authority(), '--no-verify', ...extraArgs], e);
+  p.endInput();
+  const code = await until('the device code on stderr', () => /enter the code (\S+)/.exec(p.stderr())?.[1]);
+  idp.approveDeviceCode(code, USER);
+  const r = await p.done;
+  expect(r.stderr).toContain(code);
+  expect(r.code, r.stderr).toBe(0);
+  return r;
+}
+
+describe.skipIf(skip)('setup + token against the local identity platform and a real Secret Service', () => {
+  it('device-code sign-in stores the refresh token in the keychain and metadata in a 0600 accounts.json', async () => {
+    const e = env();
+    const r = await deviceSignIn(e, 'dev');
+    expect(r.stdout).toBe('');
+    const rt = storedRefreshToken(e, 'dev');
+    expect(rt).toBe(idp.lastRefreshToken(USER));
+    const file = join(e.XDG_CONFIG_HOME, 'mailoauth', 'accounts.json');
+    expect(statSync(file).mode & 0o777).toBe(0o600);
+    const text = readFileSync(file, 'utf8');
+    const acct = JSON.parse(text).accounts[0];
+    expect(acct).toMatchObject({ name: 'dev', email: USER, clientId: '9e5f94bc-e8a4-4e73-b8be-63364c29d753', store: 'keychain' });
+    // No token in the metadata file.
+    expect(text).not.toContain(rt!);
+    expect(text).not.toMatch(/eyJ[A-Za-z0-9_-]{10,}\.[A-Za-z0-9_-]{10,}\./);
+  });
+
+  it('token on a cache hit prints the stored token and makes no request', async () => {
+    const e = env();
+    await deviceSignIn(e, 'hit');
+    idp.resetCounts();
+    const a = await run(['token', 'hit'], e);
+    const b = await run(['token', 'hit'], e);
+    expect(a.code, a.stderr).toBe(0);
+    expect(a.stdout).toMatch(/^[\w-]+\.[\w-]+\.[\w-]+\n$/);
+    expect(b.stdout).toBe(a.stdout);
+    expect(idp.isValidAccessToken(a.stdout.trim())?.upn).toBe(USER);
+    expect(a.stderr).toBe('');
+    expect(idp.counts()).toEqual({});
+  });
+
+  it('--xoauth2 and --json formats', async () => {
+    const e = env();
+    await deviceSignIn(e, 'fmt');
+    const plain = (await run(['token', 'fmt'], e)).stdout.trim();
+    const x = await run(['token', 'fmt', '--xoauth2'], e);
+    expect(Buffer.from(x.stdout.trim(), 'base64').toString()).toBe(`user=${USER}\x01auth=Bearer ${plain}\x01\x01`);
+    const j = JSON.parse((await run(['token', 'fmt', '--json'], e)).stdout);
+    expect(j).toMatchObject({ access_token: plain, account: 'fmt' });
+    expect(Date.parse(j.expires_at)).toBeGreaterThan(Date.now() + 50 * 60_000);
+  });
+
+  it('a token inside the 5-minute margin is refreshed once, and the rotated refresh token is what is stored', async () => {
+    const e = env();
+    idp.setAccessTokenLifetime(240);
+    await deviceSignIn(e, 'exp');
+    const before = storedRefreshToken(e, 'exp');
+    const stale = JSON.parse(keychainItem(e, 'exp')).accessToken;
+    idp.setAccessTokenLifetime(3600);
+    idp.resetCounts();
+    const r = await run(['token', 'exp'], e);
+    expect(r.code, r.stderr).toBe(0);
+    const fresh = r.stdout.trim();
+    expect(fresh).not.toBe(stale);
+    expect(idp.isValidAccessToken(fresh)?.upn).toBe(USER);
+    expect(idp.counts()['token:refresh_token']).toBe(1);
+    expect(idp.counts().openid ?? 0).toBe(0); // the OpenID document saved at sign-in is reused
+    const after = storedRefreshToken(e, 'exp');
+    expect(after).not.toBe(before);
+    expect(after).toBe(idp.lastRefreshToken(USER));
+    // And now it is a cache hit again.
+    const again = await run(['token', 'exp'], e);
+    expect(again.stdout.trim()).toBe(fresh);
+    expect(idp.counts()['token:refresh_token']).toBe(1);
+  });
+
+  it('20 concurrent token processes at expiry share exactly one refresh and print the same token', async () => {
+    const e = env();
+    idp.setAccessTokenLifetime(240);
+    await deviceSignIn(e, 'crowd');
+    idp.setAccessTokenLifetime(3600);
+    idp.resetCounts();
+    const results = await Promise.all(Array.from({ length: 20 }, () => run(['token', 'crowd'], e)));
+    console.log('crowd ms', results.map((r) => r.ms).sort((a, b) => a - b).join(' '));
+    for (const r of results) expect(r.code, r.stderr).toBe(0);
+    const tokens = new Set(results.map((r) => r.stdout));
+    expect(tokens.size).toBe(1);
+    expect(idp.isValidAccessToken([...tokens][0]!.trim())).toBeTruthy();
+    expect(idp.counts()['token:refresh_token']).toBe(1);
+  });
+
+  it.each([
+    ['503 every time', { endpoint: 'token' as const, grantType: 'refresh_token', status: 503, body: 'Service Unavailable', contentType: 'text/plain' }, /HTTP 503/],
+    ['a hang past the client deadline', { endpoint: 'token' as const, grantType: 'refresh_token', delayMs: 3000 }, /no answer within 500 ms/],
+    ['a reset connection', { endpoint: 'token' as const, grantType: 'refresh_token', reset: true }, /reset|socket|closed/i],
+    ['an HTML error page', { endpoint: 'token' as const, grantType: 'refresh_token', status: 502, body: '<html><body>Bad gateway</body></html>', contentType: 'text/html' }, /HTTP 502 with a body that is not JSON/],
+    ['429 with Retry-After', { endpoint: 'token' as const, grantType: 'refresh_token', status: 429, headers: { 'Retry-After': '1' }, body: '{"error":"throttled"}', contentType: 'application/json' }, /HTTP 429/],
+  ])('transient failure (%s): bounded retries, exit 4, refresh token kept, next call recovers', async (_, fault, msg) => {
+    const e = env({ MAILOAUTH_HTTP_TIMEOUT_MS: '500' });
+    idp.setAccessTokenLifetime(240);
+    await deviceSignIn(e, 'flaky');
+    const rt = storedRefreshToken(e, 'flaky');
+    idp.resetCounts();
+    idp.addFault(fault);
+    const r = await run(['token', 'flaky'], e);
+    expect(r.code, r.stderr).toBe(4);
+    expect(r.stdout).toBe('');
+    expect(r.stderr).toMatch(msg);
+    expect(r.stderr).toMatch(/refresh token was kept/);
+    expect(idp.counts()['token:refresh_token']).toBe(3);
+    expect(storedRefreshToken(e, 'flaky')).toBe(rt);
+    idp.clearFaults();
+    idp.setAccessTokenLifetime(3600);
+    const ok = await run(['token', 'flaky'], e);
+    expect(ok.code, ok.stderr).toBe(0);
+    expect(idp.isValidAccessToken(ok.stdout.trim())).toBeTruthy();
+  });
+
+  it('a revoked refresh token → exit 3 with the command to sign in again', async () => {
+    const e = env();
+    idp.setAccessTokenLifetime(240);
+    await deviceSignIn(e, 'revoked');
+    idp.revokeRefreshTokens(USER);
+    const r = await run(['token', 'revoked'], e);
+    expect(r.code, r.stderr).toBe(3);
+    expect(r.stdout).toBe('');
+    expect(r.stderr).toMatch(/AADSTS50173/);
+    expect(r.stderr).toContain('mailoauth setup --reauth revoked');
+  });
+
+  it('keychain unavailable → exit 5 within 3 s, saying how to get one', async () => {
+    const e = env();
+    await deviceSignIn(e, 'nokeychain');
+    const r = await run(['token', 'nokeychain'], { ...e, DBUS_SESSION_BUS_ADDRESS: 'unix:path=/nonexistent/bus' });
+    expect(r.code, r.stderr).toBe(5);
+    expect(r.ms).toBeLessThan(3000);
+    expect(r.stderr).toMatch(/keychain is not available/);
+    expect(r.stderr).toMatch(/--store file/);
+  });
+
+  it('setup refuses to start a sign-in when the keychain is unavailable (exit 5, nothing written)', async () => {
+    const e = env({ DBUS_SESSION_BUS_ADDRESS: 'unix:path=/nonexistent/bus' });
+    const r = await run(['setup', '--yes', '--email', USER, '--flow', 'device', '--authority', idp.authority(), '--no-verify'], e);
+    expect(r.code, r.stderr).toBe(5);
+    expect(idp.counts().devicecode ?? 0).toBe(0);
+    expect(() => statSync(join(e.XDG_CONFIG_HOME, 'mailoauth', 'accounts.json'))).toThrow();
+  });
+
+  it('browser flow: the loopback listener receives the code and the server verifies PKCE', async () => {
+    const log = join(mkdtempSync(join(tmpdir(), 'mailoauth-browser-')), 'visited');
+    const e = env({ BROWSER: `${process.execPath} ${resolve(import.meta.dirname, 'fixtures/fake-browser.mjs')}`, FAKE_BROWSER_LOG: log });
+    const r = await run(['setup', '--yes', '--email', USER, '--name', 'web', '--flow', 'browser', '--redirect-uri', 'http://127.0.0.1', '--authority', idp.authority(), '--no-verify'], e);
+    expect(r.code, r.stderr).toBe(0);
+    expect(idp.counts()['token:authorization_code']).toBe(1);
+    const visited = readFileSync(log, 'utf8').trim().split('\n');
+    const authorize = new URL(visited[0]!);
+    expect(authorize.searchParams.get('code_challenge_method')).toBe('S256');
+    expect(authorize.searchParams.get('redirect_uri')).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
+    expect(visited[1]).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/?\?code=/);
+    expect(storedRefreshToken(e, 'web')).toBe(idp.lastRefreshToken(USER));
+  });
+
+  it('paste flow: the redirected address typed back on stdin completes the sign-in', async () => {
+    const e = env();
+    const p = start(['setup', '--yes', '--email', USER, '--name', 'pasted', '--flow', 'paste', '--authority', idp.authority(), '--no-verify'], e);
+    const url = await until('the authorize URL', () => /^\s+(https:\/\/\S+authorize\S+)$/m.exec(p.stderr())?.[1]);
+    // What a person does: open the URL, let it redirect, copy the address bar.
+    const location = await new Promise<string>((resolve, reject) =>
+      https.get(url, { ca: readFileSync(caFile) }, (res) => {
+        res.resume();
+        resolve(res.headers.location ?? '');
+      }).on('error', reject));
+    expect(location).toMatch(/^https:\/\/localhost\/?\?code=/);
+    p.write(`${location}\n`);
+    p.endInput();
+    const r = await p.done;
+    expect(r.code, r.stderr).toBe(0);
+    expect(storedRefreshToken(e, 'pasted')).toBe(idp.lastRefreshToken(USER));
+  });
+
+  it('paste flow with a closed stdin fails with exit 2 and stores nothing', async () => {
+    const e = env();
+    const r = await run(['setup', '--yes', '--email', USER, '--name', 'closed', '--flow', 'paste', '--authority', idp.authority(), '--no-verify'], e);
+    expect(r.code, r.stderr).toBe(2);
+    expect(r.stderr).toMatch(/Standard input closed/);
+    expect(keychainItem(e, 'closed')).toBe('');
+  });
+
+  it('--store file keeps secrets in 0600 files and warns', async () => {
+    const e = env();
+    const r = await deviceSignIn(e, 'filed', ['--store', 'file']);
+    expect(r.stderr).toMatch(/Warning: --store file/);
+    expect(keychainItem(e, 'filed')).toBe('');
+    const path = join(e.XDG_CONFIG_HOME, 'mailoauth', 'secrets', 'filed%2Fmsal');
+    expect(statSync(path).mode & 0o777).toBe(0o600);
+    const t = await run(['token', 'filed'], e);
+    expect(t.code, t.stderr).toBe(0);
+    expect(idp.isValidAccessToken(t.stdout.trim())).toBeTruthy();
+  });
+});
