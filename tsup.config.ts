@@ -4,7 +4,7 @@ import { defineConfig } from 'tsup';
 // ones (MSAL, inquirer, imapflow, nodemailer) are reached only through dynamic import(), so the
 // `token` fast path parses little more than our own code.
 export default defineConfig({
-  entry: { cli: 'src/cli.ts' },
+  entry: { cli: 'src/main.ts' },
   format: ['esm'],
   target: 'node20',
   platform: 'node',

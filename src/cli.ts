@@ -1,6 +1,7 @@
 import { Command, CommanderError, Option } from 'commander';
 import { realDeps } from './deps.js';
-import { ExitCode, UserError } from './errors.js';
+import { ExitCode } from './errors.js';
+import { exitWhenFlushed, report } from './report.js';
 
 /** commander wiring only: each command lives in src/commands/ and is loaded when it runs. */
 const program = new Command('mailoauth')
@@ -51,34 +52,14 @@ async function main(argv: string[]): Promise<number> {
     await program.parseAsync(argv);
     return 0;
   } catch (e) {
-    return report(e);
+    if (e instanceof CommanderError) {
+      return e.code === 'commander.helpDisplayed' || e.code === 'commander.version' || e.exitCode === 0 ? 0 : ExitCode.Usage;
+    }
+    return report(e, process.stderr, Boolean(program.opts().debug));
   }
-}
-
-function report(e: unknown): number {
-  if (e instanceof CommanderError) {
-    return e.code === 'commander.helpDisplayed' || e.code === 'commander.version' || e.exitCode === 0 ? 0 : ExitCode.Usage;
-  }
-  if (e instanceof UserError) {
-    process.stderr.write(`mailoauth: ${e.message}\n${e.fix ? `  next: ${e.fix}\n` : ''}`);
-    return e.exitCode;
-  }
-  const err = e as Error;
-  if (err?.name === 'ExitPromptError') {
-    process.stderr.write('mailoauth: cancelled; nothing was written.\n');
-    return ExitCode.Usage;
-  }
-  process.stderr.write(`mailoauth: unexpected error: ${err?.message ?? String(e)}\n`);
-  if (program.opts().debug && err?.stack) process.stderr.write(`${err.stack}\n`);
-  process.stderr.write('  next: rerun with --debug and report it\n');
-  return ExitCode.Unexpected;
 }
 
 // Bare `mailoauth` on a terminal starts the wizard.
 const args = process.argv.slice(2);
 const argv = args.length === 0 && process.stdin.isTTY ? [...process.argv, 'setup'] : process.argv;
-// Exit as soon as output is flushed: a keychain D-Bus connection or an idle socket must not keep a
-// mail client waiting.
-main(argv).then((code) => {
-  process.stdout.write('', () => process.exit(code));
-});
+main(argv).then(exitWhenFlushed);

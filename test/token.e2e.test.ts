@@ -82,6 +82,19 @@ describe.skipIf(skip)('setup + token against the local identity platform and a r
     expect(text).not.toMatch(/eyJ[A-Za-z0-9_-]{10,}\.[A-Za-z0-9_-]{10,}\./);
   });
 
+  it('Ctrl-C while waiting for device-code approval cancels cleanly: exit 2, nothing stored', async () => {
+    const e = env();
+    const p = start(['setup', '--yes', '--email', USER, '--name', 'cancelled', '--flow', 'device', '--authority', idp.authority(), '--no-verify'], e);
+    p.endInput();
+    await until('the device code on stderr', () => /enter the code (\S+)/.exec(p.stderr())?.[1]);
+    p.kill('SIGINT');
+    const r = await p.done;
+    expect(r.code, r.stderr).toBe(2);
+    expect(r.stderr).toMatch(/Sign-in cancelled/);
+    expect(keychainItem(e, 'cancelled')).toBe('');
+    expect(() => statSync(join(e.XDG_CONFIG_HOME, 'mailoauth', 'accounts.json'))).toThrow();
+  });
+
   it('token on a cache hit prints the stored token and makes no request', async () => {
     const e = env();
     await deviceSignIn(e, 'hit');
@@ -138,7 +151,6 @@ describe.skipIf(skip)('setup + token against the local identity platform and a r
     idp.setAccessTokenLifetime(3600);
     idp.resetCounts();
     const results = await Promise.all(Array.from({ length: 20 }, () => run(['token', 'crowd'], e)));
-    console.log('crowd ms', results.map((r) => r.ms).sort((a, b) => a - b).join(' '));
     for (const r of results) expect(r.code, r.stderr).toBe(0);
     const tokens = new Set(results.map((r) => r.stdout));
     expect(tokens.size).toBe(1);

@@ -12,6 +12,7 @@ import { ExitCode, UserError } from '../../src/errors.js';
 import { parseHeader } from '../../src/store/chunked-store.js';
 import { decideToken, hasRefreshToken, parseAccess, trimMsalCache } from '../../src/store/records.js';
 import { parseAccounts } from '../../src/store/accounts.js';
+import { tokenInvocation } from '../../src/token-invocation.js';
 
 const MIN = 60_000;
 
@@ -235,4 +236,19 @@ describe('chunk header', () => {
     ['mailoauth-chunks:v1:abc:999:ff', undefined],
     ['{"v":1}', undefined],
   ])('%s', (v, want) => expect(parseHeader(v)).toEqual(want));
+});
+
+describe('tokenInvocation: which calls take the commander-free hot path', () => {
+  it.each([
+    [['token', 'work'], { name: 'work', xoauth2: false, json: false, debug: false }],
+    [['token', 'work', '--xoauth2'], { name: 'work', xoauth2: true, json: false, debug: false }],
+    [['--debug', 'token', 'a@b.c', '--json'], { name: 'a@b.c', xoauth2: false, json: true, debug: true }],
+    [['token'], undefined],
+    [['token', 'a', 'b'], undefined],
+    [['token', 'a', '--help'], undefined],
+    [['token', 'a', '--bogus'], undefined],
+    [['token', 'a', '--json', '--xoauth2'], undefined],
+    [['setup', 'a'], undefined],
+    [[], undefined],
+  ])('%j', (argv, want) => expect(tokenInvocation(argv)).toEqual(want));
 });

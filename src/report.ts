@@ -1,0 +1,23 @@
+import { ExitCode, UserError } from './errors.js';
+
+/** The one place an error becomes text on stderr and an exit code. */
+export function report(e: unknown, stderr: NodeJS.WritableStream, debug: boolean): number {
+  if (e instanceof UserError) {
+    stderr.write(`mailoauth: ${e.message}\n${e.fix ? `  next: ${e.fix}\n` : ''}`);
+    return e.exitCode;
+  }
+  const err = e as Error;
+  if (err?.name === 'ExitPromptError') {
+    stderr.write('mailoauth: cancelled; nothing was written.\n');
+    return ExitCode.Usage;
+  }
+  stderr.write(`mailoauth: unexpected error: ${err?.message ?? String(e)}\n`);
+  if (debug && err?.stack) stderr.write(`${err.stack}\n`);
+  stderr.write('  next: rerun with --debug and report it\n');
+  return ExitCode.Unexpected;
+}
+
+/** Exit as soon as stdout is flushed: a keychain D-Bus connection or an idle socket must not keep a mail client waiting. */
+export function exitWhenFlushed(code: number): void {
+  process.stdout.write('', () => process.exit(code));
+}
