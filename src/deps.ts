@@ -1,4 +1,6 @@
-import type { Writable, Readable } from 'node:stream';
+import type { Readable, Writable } from 'node:stream';
+import { networkDetectIo, type DetectIo } from './providers/detect.js';
+import { inquirerPrompter, type Prompter } from './ui/prompter.js';
 
 /**
  * The edges of the program, built once in cli.ts and passed down: tests build it from temp dirs and
@@ -15,6 +17,10 @@ export interface Deps {
   /** Absolute path of the running mailoauth executable (written into client configs). */
   selfPath: string;
   debug: boolean;
+  /** The wizard's questions (inquirer in a terminal; scripted in tests). */
+  prompt: Prompter;
+  /** MX and OpenID lookups for provider detection. */
+  detectIo: DetectIo;
 }
 
 export function realDeps(debug = false): Deps {
@@ -27,6 +33,8 @@ export function realDeps(debug = false): Deps {
     now: () => Date.now(),
     selfPath: process.argv[1] ?? 'mailoauth',
     debug,
+    prompt: inquirerPrompter(process.stdin, process.stderr),
+    detectIo: networkDetectIo(),
   };
 }
 

@@ -36,9 +36,13 @@ function checksum(bodyLines: string[]): string {
   return createHash('sha256').update(bodyLines.join('\n')).digest('hex').slice(0, 16);
 }
 
-/** The block for `name` around `body` (LF line ends, no trailing newline: the file decides the last one). */
+/**
+ * The block for `name` around `body` (LF line ends, no trailing newline: the file decides the last one).
+ * Only the body's final newline is dropped: blank lines at its edges are meaningful (mbsync ends a
+ * section at an empty line).
+ */
 export function wrapBlock(name: string, body: string): string {
-  const lines = body.replace(/\n+$/, '').split('\n');
+  const lines = (body.endsWith('\n') ? body.slice(0, -1) : body).split('\n');
   return [
     beginMarker(name),
     `# Managed by mailoauth (sha256:${checksum(lines)}). Edit outside these markers; changes inside are refused.`,
@@ -121,8 +125,13 @@ const blockText = (lines: FileLine[], begin: number, end: number) =>
  * gives the original back). The block takes the file's line ending.
  */
 export function mergeBlock(existing: string, name: string, block: string,
-  opts: { force?: boolean; label?: string } = {}): MergeResult {
+  opts: { force?: boolean; label?: string; definedOutside?: RegExp[] } = {}): MergeResult {
   const eol = detectEol(existing);
+  const clash = definedElsewhere(existing, name, opts.definedOutside ?? []);
+  if (clash !== undefined) {
+    return { conflict: '', reason: `${opts.label ?? 'The config'} already defines ${JSON.stringify(clash)} outside ` +
+      `mailoauth's block; a second definition would break it. Remove or rename yours, or pick another name with --name.` };
+  }
   const blockLines = block.split('\n');
   const lines = splitFile(existing);
   const where = locate(lines, name);
@@ -186,6 +195,18 @@ export function unmergeBlock(existing: string, name: string): MergeResult {
   }
   return { text: joinFile([...before, ...lines.slice(end + 1)]), changed: true };
 }
+
+/** The first line outside the block for `name` matching one of `patterns` (a same-named definition). */
+function definedElsewhere(existing: string, name: string, patterns: RegExp[]): string | undefined {
+  if (patterns.length === 0) return undefined;
+  for (const { text } of splitFile(outsideBlock(existing, name))) {
+    if (patterns.some((p) => p.test(text))) return text.trim();
+  }
+  return undefined;
+}
+
+/** `s` as a literal inside a RegExp (account names hold `.` and `+`). */
+export const regexLiteral = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 
 /** The text outside the block for `name` (before, after), for checks that must ignore the block. */
 export function outsideBlock(existing: string, name: string): string {

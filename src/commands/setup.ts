@@ -12,12 +12,17 @@ import { planSetup, type SetupOptions } from './setup-plan.js';
  * metadata that points at them, so an interruption leaves either the old account or the new one.
  */
 export async function setupCommand(d: Deps, o: SetupOptions): Promise<void> {
-  if (!o.email && !o.reauth) {
-    if (!d.isTTY || o.yes) {
-      throw new UserError(ExitCode.Usage, 'Missing --email (standard input is not a terminal, so there is no one to ask).', 'mailoauth setup --email you@contoso.com --yes');
+  if (!o.reauth) {
+    if (d.isTTY && !o.yes) {
+      const { askSetup } = await import('./wizard.js');
+      o = await askSetup(d, o);
+    } else if (!o.email) {
+      throw new UserError(
+        ExitCode.Usage,
+        `Missing --email (${o.yes ? '--yes never prompts' : 'standard input is not a terminal, so there is no one to ask'}).`,
+        'mailoauth setup --yes --email you@contoso.com [--flow device|browser|paste] [--client-id GUID] [--tenant T]',
+      );
     }
-    const { input } = await import('@inquirer/prompts');
-    o = { ...o, email: await input({ message: 'Email address of the mailbox' }, { input: d.stdin, output: d.stderr }) };
   }
   const existing = o.reauth ? findAccount(readAccounts(d.env), o.reauth) : undefined;
   const plan = planSetup(o, d.env, process.platform, existing);

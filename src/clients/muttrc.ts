@@ -1,0 +1,40 @@
+import type { Account, TlsMode } from '../account.js';
+import { mergeBlock, unmergeBlock, wrapBlock, type MergeResult } from './block.js';
+import type { MergeOptions, RenderOptions } from './client.js';
+import { muttString, shellCommand, urlUserinfo } from './quote.js';
+import { fillTemplate, loadTemplate } from './templates.js';
+import { assertRenderable } from './validate.js';
+
+/**
+ * The muttrc block mutt and neomutt share: both read the same variables, so a user whose ~/.muttrc
+ * serves both gets one identical block whichever client wrote it (a second write changes nothing).
+ */
+
+const IMAP_SCHEME: Record<TlsMode, string> = { implicit: 'imaps', starttls: 'imap' };
+const SMTP_SCHEME: Record<TlsMode, string> = { implicit: 'smtps', starttls: 'smtp' };
+
+export function renderMuttrc(a: Account, opts: RenderOptions): string {
+  assertRenderable(a, opts);
+  // mutt runs the refresh command with `sh -c`: shell-quote the argv, then quote for muttrc.
+  const refresh = muttString(shellCommand([opts.bin, 'token', a.name]));
+  return wrapBlock(a.name, fillTemplate(loadTemplate('muttrc'), {
+    email: muttString(a.email),
+    folder: muttString(`${IMAP_SCHEME[a.imap.tls]}://${a.imap.host}:${a.imap.port}/`),
+    refreshCommand: refresh,
+    smtpUrl: muttString(`${SMTP_SCHEME[a.smtp.tls]}://${urlUserinfo(a.email)}@${a.smtp.host}:${a.smtp.port}/`),
+    // Without it mutt uses the system store; certificate_file also holds certificates accepted at a prompt.
+    certificateFile: opts.caFile === undefined ? '' : `set certificate_file = ${muttString(opts.caFile)}`,
+  }));
+}
+
+/** A muttrc block only sets variables: nothing outside it can clash by name. */
+export function mergeMuttrc(existing: string, a: Account, block: string, opts: MergeOptions = {}): MergeResult {
+  return mergeBlock(existing, a.name, block, opts);
+}
+
+export function unmergeMuttrc(existing: string, accountName: string): MergeResult {
+  return unmergeBlock(existing, accountName);
+}
+
+/** Mutt >= 2.0 and NeoMutt 2021-10-15 added XOAUTH2 (`imap_authenticators = "xoauth2"`). */
+export const MUTT_XOAUTH2 = 'XOAUTH2 (imap/smtp_authenticators "xoauth2")';
