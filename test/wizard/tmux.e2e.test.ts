@@ -1,0 +1,61 @@
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startIdp, type Idp } from '../fixtures/idp.js';
+import { startSecretService, type SecretService } from '../fixtures/secret-service.js';
+import { makeTestCa } from '../fixtures/tls.js';
+import { cliPath, testEnv } from '../helpers/cli.js';
+import { TmuxSession } from '../helpers/tmux.js';
+import { skipWithout } from '../helpers/tools.js';
+
+const skip = skipWithout('wizard in a real terminal', ['tmux', 'dbus-run-session', 'gnome-keyring-daemon', 'secret-tool', 'openssl']);
+const USER = 'alice@contoso.example';
+
+describe.skipIf(skip)('mailoauth setup typed by a person in tmux', () => {
+  let idp: Idp;
+  let ss: SecretService;
+  let caFile: string;
+  let tmux: TmuxSession | undefined;
+  beforeAll(async () => {
+    const ca = await makeTestCa(mkdtempSync(join(tmpdir(), 'mailoauth-ca-')));
+    caFile = ca.caFile;
+    idp = await startIdp({ tls: ca, users: [{ upn: USER }] });
+    ss = await startSecretService();
+  });
+  afterAll(async () => {
+    tmux?.kill();
+    await idp?.stop();
+    await ss?.stop();
+  });
+
+  it('from the first prompt to the summary: email, detected provider, Thunderbird client, device code', async () => {
+    const env = testEnv({ ...ss.env, NODE_EXTRA_CA_CERTS: caFile, TERM: 'xterm-256color' });
+    tmux = new TmuxSession('wizard', mkdtempSync(join(tmpdir(), 'mailoauth-tmux-')));
+    tmux.start([process.execPath, cliPath(), 'setup', '--authority', idp.authority(), '--no-verify'], env);
+
+    await tmux.waitFor(/Email address of the mailbox/);
+    tmux.type(USER);
+    tmux.keys('Enter');
+    // Detection ran against the platform's OpenID document for the domain and shows its tenant.
+    await tmux.waitFor(new RegExp(`Microsoft tenant ${idp.tenantId}`));
+    await tmux.waitFor(/Mail provider/);
+    tmux.keys('Enter'); // accept the detected Microsoft 365
+    await tmux.waitFor(/Which app registration/);
+    tmux.keys('Enter'); // Thunderbird's public client
+    await tmux.waitFor(/How do you want to sign in\?/);
+    // No display in this terminal, so device code is preselected; choose it explicitly anyway.
+    await tmux.waitFor(/❯ Device code/);
+    tmux.keys('Enter');
+    const code = (await tmux.waitFor(/enter the code (\S+) to authenticate/))[1]!;
+    idp.approveDeviceCode(code, USER);
+    await tmux.waitFor(/Signed in\. Stored the refresh token in the OS keychain as "alice@contoso\.example"/);
+    await tmux.waitFor(/EXIT=0/);
+
+    const accounts = JSON.parse(readFileSync(join(env.XDG_CONFIG_HOME, 'mailoauth', 'accounts.json'), 'utf8'));
+    expect(accounts.accounts[0]).toMatchObject({ name: USER, email: USER, provider: 'microsoft365' });
+    const item = spawnSync('secret-tool', ['lookup', 'service', 'mailoauth', 'username', `${USER}/msal`], { env, encoding: 'utf8' }).stdout;
+    expect(Object.values(JSON.parse(item).RefreshToken as Record<string, { secret: string }>)[0]!.secret).toBe(idp.lastRefreshToken(USER));
+  });
+});
