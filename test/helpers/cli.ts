@@ -3,7 +3,8 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 
-export const CLI = resolve(import.meta.dirname, '../../dist/cli.js');
+/** The built CLI; MAILOAUTH_CLI overrides (the benchmark bundles this file elsewhere). */
+export const cliPath = () => process.env.MAILOAUTH_CLI ?? resolve(import.meta.dirname, '../../dist/cli.js');
 
 export interface RunResult {
   code: number | null;
@@ -26,7 +27,7 @@ export interface Running {
 /** Start the built CLI as a mail client would: a separate process, its own env, no TTY. */
 export function start(args: string[], env: NodeJS.ProcessEnv, timeoutMs = 60_000): Running {
   const t0 = Date.now();
-  const child = spawn(process.execPath, [CLI, ...args], { env, stdio: ['pipe', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, [cliPath(), ...args], { env, stdio: ['pipe', 'pipe', 'pipe'] });
   let stdout = '';
   let stderr = '';
   child.stdout.on('data', (b: Buffer) => (stdout += b.toString()));
