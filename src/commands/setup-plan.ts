@@ -90,3 +90,24 @@ function port(v: string, flag: string): number {
   if (!Number.isInteger(n) || n < 1 || n > 65535) throw new UserError(ExitCode.Usage, `${flag} must be a port number (1-65535), not "${v}".`);
   return n;
 }
+
+export interface SignInAttempt {
+  flow: Flow;
+  redirectUri?: string;
+  name?: string;
+}
+
+/**
+ * After AADSTS50011 (redirect URI not registered): the other loopback form, then the paste flow,
+ * then device code, which needs no redirect at all (SPEC, wizard step 3).
+ */
+export function redirectFallbacks(failed: SignInAttempt): SignInAttempt[] {
+  const all: SignInAttempt[] = [
+    { flow: 'browser', redirectUri: 'http://localhost', name: 'Browser, with redirect http://localhost' },
+    { flow: 'browser', redirectUri: 'http://127.0.0.1', name: 'Browser, with redirect http://127.0.0.1' },
+    { flow: 'paste', redirectUri: 'https://localhost', name: 'Paste the address the browser ends on (https://localhost)' },
+    { flow: 'device', name: 'Device code (no redirect needed)' },
+  ];
+  const host = (u?: string) => (u ? new URL(u).hostname : undefined);
+  return all.filter((f) => !(f.flow === failed.flow && host(f.redirectUri) === host(failed.redirectUri)));
+}

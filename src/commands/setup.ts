@@ -4,7 +4,7 @@ import { ExitCode, UserError } from '../errors.js';
 import { findAccount, readAccounts, updateAccounts, upsertAccount } from '../store/accounts.js';
 import { openStore } from '../store/open-store.js';
 import { accessKey, msalKey, serializeAccess } from '../store/records.js';
-import { planSetup, type SetupOptions } from './setup-plan.js';
+import { planSetup, redirectFallbacks, type SetupOptions, type SignInAttempt } from './setup-plan.js';
 
 /**
  * `mailoauth setup` without the wizard: every answer from flags. Order matters for Ctrl-C and
@@ -34,7 +34,24 @@ export async function setupCommand(d: Deps, o: SetupOptions): Promise<void> {
   }
   d.stderr.write(`Signing in ${a.email} (${a.authority}, client ${a.clientId}, ${plan.flow} flow)\n`);
   const { signIn } = await import('../auth/signin.js');
-  const s = await signIn(d, { account: a.name, email: a.email, clientId: a.clientId, authority: a.authority, scopes: a.scopes, flow: plan.flow, redirectUri: a.redirectUri, port: plan.port });
+  const interactive = d.isTTY && !o.yes;
+  let attempt: SignInAttempt = { flow: plan.flow, redirectUri: a.redirectUri };
+  let s;
+  for (let tries = 1; ; tries++) {
+    try {
+      s = await signIn(d, { account: a.name, email: a.email, clientId: a.clientId, authority: a.authority, scopes: a.scopes, flow: attempt.flow, redirectUri: attempt.redirectUri, port: plan.port });
+      break;
+    } catch (e) {
+      // A redirect the app did not register is never a dead end: offer the other forms.
+      if (!(e instanceof UserError) || !e.message.includes('AADSTS50011') || !interactive || tries >= 4) throw e;
+      d.stderr.write(`mailoauth: ${e.message}\n`);
+      attempt = await d.prompt.select({
+        id: 'redirectFallback',
+        message: 'The app does not accept that redirect address. Try instead:',
+        choices: redirectFallbacks(attempt).map((f) => ({ value: f, name: f.name ?? f.flow })),
+      });
+    }
+  }
   const user = s.result.account?.username;
   if (user && user.toLowerCase() !== a.email.toLowerCase()) {
     d.stderr.write(`Warning: you signed in as ${user}, not ${a.email}. IMAP will reject the token ("User is authenticated but not connected") unless ${user} has access to ${a.email}.\n`);
@@ -43,7 +60,8 @@ export async function setupCommand(d: Deps, o: SetupOptions): Promise<void> {
     ...a,
     homeAccountId: s.result.account?.homeAccountId,
     authorityMetadata: s.authorityMetadata,
-    redirectUri: s.redirectUri ?? a.redirectUri,
+    // The registered form (no port): Microsoft ignores the port of a loopback redirect.
+    redirectUri: attempt.flow === 'device' ? undefined : attempt.redirectUri,
     createdAt: a.createdAt ?? new Date(d.now()).toISOString(),
     lastRefreshAt: new Date(d.now()).toISOString(),
   };

@@ -6,7 +6,7 @@ import { browserCommands } from '../../src/auth/open-browser.js';
 import { DEFAULT_RETRY, nextDelay, parseRetryAfter, type Outcome } from '../../src/auth/retry-policy.js';
 import { parsePastedRedirect } from '../../src/auth/signin.js';
 import { formatToken, xoauth2 } from '../../src/commands/token.js';
-import { planSetup } from '../../src/commands/setup-plan.js';
+import { planSetup, redirectFallbacks } from '../../src/commands/setup-plan.js';
 import { AADSTS, aadstsCode } from '../../src/diagnose/aadsts.js';
 import { ExitCode, UserError } from '../../src/errors.js';
 import { parseHeader } from '../../src/store/chunked-store.js';
@@ -251,4 +251,14 @@ describe('tokenInvocation: which calls take the commander-free hot path', () => 
     [['setup', 'a'], undefined],
     [[], undefined],
   ])('%j', (argv, want) => expect(tokenInvocation(argv)).toEqual(want));
+});
+
+describe('redirect fallbacks after AADSTS50011', () => {
+  it.each([
+    [{ flow: 'browser' as const, redirectUri: 'http://localhost' }, ['browser http://127.0.0.1', 'paste https://localhost', 'device undefined']],
+    [{ flow: 'browser' as const, redirectUri: 'http://127.0.0.1' }, ['browser http://localhost', 'paste https://localhost', 'device undefined']],
+    [{ flow: 'paste' as const, redirectUri: 'https://localhost' }, ['browser http://localhost', 'browser http://127.0.0.1', 'device undefined']],
+  ])('%o → %j', (failed, want) => {
+    expect(redirectFallbacks(failed).map((f) => `${f.flow} ${f.redirectUri}`)).toEqual(want);
+  });
 });

@@ -1,7 +1,7 @@
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startIdp, type Idp } from '../fixtures/idp.js';
 import { startSecretService, type SecretService } from '../fixtures/secret-service.js';
@@ -57,5 +57,28 @@ describe.skipIf(skip)('mailoauth setup typed by a person in tmux', () => {
     expect(accounts.accounts[0]).toMatchObject({ name: USER, email: USER, provider: 'microsoft365' });
     const item = spawnSync('secret-tool', ['lookup', 'service', 'mailoauth', 'username', `${USER}/msal`], { env, encoding: 'utf8' }).stdout;
     expect(Object.values(JSON.parse(item).RefreshToken as Record<string, { secret: string }>)[0]!.secret).toBe(idp.lastRefreshToken(USER));
+  });
+
+  it('a redirect the app did not register (AADSTS50011) is no dead end: the wizard offers the other loopback form', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'mailoauth-tmux-'));
+    const env = testEnv({
+      ...ss.env,
+      NODE_EXTRA_CA_CERTS: caFile,
+      TERM: 'xterm-256color',
+      BROWSER: `${process.execPath} ${resolve(import.meta.dirname, '../fixtures/fake-browser.mjs')}`,
+    });
+    idp.addFault({ endpoint: 'authorize', times: 1, aadsts: { error: 'invalid_request', code: 50011, description: "The redirect URI 'http://localhost:1234' specified in the request does not match the redirect URIs configured for the application." } });
+    tmux?.kill();
+    tmux = new TmuxSession('redirect', dir);
+    tmux.start([process.execPath, cliPath(), 'setup', '--email', USER, '--name', 'redir', '--provider', 'microsoft365', '--tenant', 'organizations',
+      '--client-id', '9e5f94bc-e8a4-4e73-b8be-63364c29d753', '--flow', 'browser', '--authority', idp.authority(), '--no-verify'], env);
+    await tmux.waitFor(/redirect URI is not one the app registered\. \(AADSTS50011\)/);
+    await tmux.waitFor(/Try instead:/);
+    await tmux.waitFor(/❯ Browser, with redirect http:\/\/127\.0\.0\.1/);
+    tmux.keys('Enter');
+    await tmux.waitFor(/Signed in\./);
+    await tmux.waitFor(/EXIT=0/);
+    const account = JSON.parse(readFileSync(join(env.XDG_CONFIG_HOME, 'mailoauth', 'accounts.json'), 'utf8')).accounts[0];
+    expect(account).toMatchObject({ name: 'redir', redirectUri: 'http://127.0.0.1' });
   });
 });
