@@ -6,7 +6,7 @@
  * Runs are interleaved (A B C A B C ...) so drift on a shared machine hits every case alike.
  * Prints a table and writes bench/results/latest.json.
  */
-import { spawnSync } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -34,17 +34,29 @@ const stats = (xs: number[]) => {
   return { median: q(0.5), p95: q(0.95), min: s[0]!, max: s[s.length - 1]! };
 };
 
-function timeOnce(c: Case): number {
+/** Async, never spawnSync: the identity platform lives in this process and must keep answering. */
+function exec(argv: string[], env: NodeJS.ProcessEnv): Promise<{ status: number | null; stdout: string; stderr: string }> {
+  return new Promise((resolve) => {
+    const child = spawn(argv[0]!, argv.slice(1), { env, stdio: ['ignore', 'pipe', 'pipe'] });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (b: Buffer) => (stdout += b.toString()));
+    child.stderr.on('data', (b: Buffer) => (stderr += b.toString()));
+    child.on('close', (status) => resolve({ status, stdout, stderr }));
+  });
+}
+
+async function timeOnce(c: Case): Promise<number> {
   const t0 = process.hrtime.bigint();
-  const r = spawnSync(c.argv[0]!, c.argv.slice(1), { env: c.env, encoding: 'utf8' });
+  const r = await exec(c.argv, c.env);
   const ms = Number(process.hrtime.bigint() - t0) / 1e6;
   if (r.status !== 0 || (c.check && !c.check(r.stdout))) throw new Error(`${c.label} failed (${r.status}): ${r.stderr}`);
   return ms;
 }
 
-function peakRssKb(c: Case): number | undefined {
+async function peakRssKb(c: Case): Promise<number | undefined> {
   if (!existsSync('/usr/bin/time')) return undefined;
-  const r = spawnSync('/usr/bin/time', ['-f', 'RSS=%M', ...c.argv], { env: c.env, encoding: 'utf8' });
+  const r = await exec(['/usr/bin/time', '-f', 'RSS=%M', ...c.argv], c.env);
   return Number(/RSS=(\d+)/.exec(r.stderr)?.[1]);
 }
 
@@ -69,15 +81,16 @@ async function main() {
       { label: 'mailoauth token (cache hit)', argv: [process.execPath, cli, 'token', 'hit'], env, check: valid },
       { label: 'mailoauth token (refresh path)', argv: [process.execPath, cli, 'token', 'refresh'], env, check: valid },
     ];
-    for (const c of cases) timeOnce(c); // warm the page cache
+    for (const c of cases) await timeOnce(c); // warm the page cache
     idp.resetCounts();
     const times = new Map(cases.map((c) => [c.label, [] as number[]]));
-    for (let i = 0; i < RUNS; i++) for (const c of cases) times.get(c.label)!.push(timeOnce(c));
+    for (let i = 0; i < RUNS; i++) for (const c of cases) times.get(c.label)!.push(await timeOnce(c));
     const refreshes = idp.counts()['token:refresh_token'] ?? 0;
-    const rss = new Map(cases.map((c) => [c.label, peakRssKb(c)]));
+    const rss = new Map<string, number | undefined>();
+    for (const c of cases) rss.set(c.label, await peakRssKb(c));
 
     const moduleLog = join(mkdtempSync(join(tmpdir(), 'mailoauth-modules-')), 'loaded');
-    spawnSync(process.execPath, ['--import', join(root, 'bench/module-log.mjs'), cli, 'token', 'hit'], { env: { ...env, MODULE_LOG: moduleLog } });
+    await exec([process.execPath, '--import', join(root, 'bench/module-log.mjs'), cli, 'token', 'hit'], { ...env, MODULE_LOG: moduleLog });
     const modules = existsSync(moduleLog) ? readFileSync(moduleLog, 'utf8').trim().split('\n').map((m) => m.replace(`file://${root}/`, '').replace(`${root}/`, '')) : [];
 
     const floor = stats(times.get('node -e 0')!).median;
