@@ -127,17 +127,17 @@ const blockText = (lines: FileLine[], begin: number, end: number) =>
 export function mergeBlock(existing: string, name: string, block: string,
   opts: { force?: boolean; label?: string; definedOutside?: RegExp[] } = {}): MergeResult {
   const eol = detectEol(existing);
-  const clash = definedElsewhere(existing, name, opts.definedOutside ?? []);
-  if (clash !== undefined) {
-    return { conflict: '', reason: `${opts.label ?? 'The config'} already defines ${JSON.stringify(clash)} outside ` +
-      `mailoauth's block; a second definition would break it. Remove or rename yours, or pick another name with --name.` };
-  }
   const blockLines = block.split('\n');
   const lines = splitFile(existing);
   const where = locate(lines, name);
   if (where.kind === 'malformed') {
     return { conflict: '', reason: `The mailoauth markers for ${name} are damaged (${where.reason}). ` +
       'Fix or delete them by hand, then run mailoauth again.' };
+  }
+  const clash = definedElsewhere(existing, name, opts.definedOutside ?? []);
+  if (clash !== undefined) {
+    return { conflict: '', reason: `${opts.label ?? 'The config'} already defines ${JSON.stringify(clash)} outside ` +
+      `mailoauth's block; a second definition would break it. Remove or rename yours, or pick another name with --name.` };
   }
   if (where.kind === 'absent') {
     const add = blockLines.map((text) => ({ text, eol } as FileLine));

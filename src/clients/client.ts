@@ -36,6 +36,8 @@ export interface Client {
   unmerge(existing: string, accountName: string): MergeResult;
   defaultPath(env: PathEnv, exists: (path: string) => boolean): string;
   prerequisites(): Prerequisites;
+  /** Directories that must exist before the client's first run (`~/` still to be expanded), if any. */
+  directories?(account: Account, opts: RenderOptions): string[];
 }
 
 /** The XDG config base: $XDG_CONFIG_HOME when set and absolute (the spec ignores relative ones), else ~/.config. */

@@ -73,4 +73,9 @@ export function prerequisites(): Prerequisites {
   };
 }
 
-export const mbsync: Client = { id: 'mbsync', render, merge, unmerge, defaultPath, prerequisites };
+/** mbsync 1.4 stops with "cannot open store" when the Maildir root is missing; it creates the folders inside. */
+export function directories(a: Account, opts: RenderOptions): string[] {
+  return [maildirOf(a, opts)];
+}
+
+export const mbsync: Client = { id: 'mbsync', render, merge, unmerge, defaultPath, prerequisites, directories };

@@ -1,73 +1,62 @@
-import { detectEol, splitFile } from './block.js';
+import { detectEol, regexLiteral, splitFile } from './block.js';
 
 /**
  * The one edit mailoauth makes outside a managed block: the account's name in offlineimap's
  * `[general] accounts =` list, which every account shares, so it can't live in anyone's block.
- * Edits are the smallest byte change that does it: `, NAME` after the last entry; removing takes
- * exactly those bytes out again. A `[general]` section or `accounts` line that mailoauth had to create
- * is dropped again when its last entry goes, so add-then-remove gives the original file back.
+ * Edits are the smallest byte change that does it: `, NAME` after the last entry, and removing takes
+ * exactly those bytes out again. A `[general]` section or `accounts` line that had to be created is
+ * dropped again when its last entry goes, so add-then-remove gives the original file back (the one
+ * exception: a `[general]` section that held nothing else, or an empty `accounts =`, goes too).
  *
- * offlineimap splits the value on "," and strips only leading blanks (init.py _get_activeaccounts),
- * and Python's ConfigParser joins indented continuation lines, so entries may span lines.
+ * The reading follows Python's ConfigParser, which offlineimap uses: indented lines continue a value,
+ * comment lines inside a value are skipped, and offlineimap splits the value on "," (init.py
+ * _get_activeaccounts).
  */
 
 interface FileLine { text: string; eol: '' | '\n' | '\r\n' }
 
-interface AccountsLine {
-  /** Line indexes: the key line and its continuation lines. */
-  first: number;
-  last: number;
-  /** Offset of the value within the key line's text (just after the `=` or `:`). */
-  valueStart: number;
-}
+/** One line's share of the value: the line index and where the value starts in it. */
+interface Segment { line: number; start: number }
 
 interface General {
   header: number;
   /** First line after the section (next header or end of file). */
   end: number;
-  accounts?: AccountsLine;
+  /** The `accounts` key line first, then its continuation lines. */
+  accounts?: Segment[];
 }
 
-const SECTION = /^\[([^\]]*)\]/;
-const ACCOUNTS_KEY = /^(accounts)\s*[=:]/i;
-const isContinuation = (t: string) => /^[ \t]/.test(t) && t.trim() !== '';
+const SECTION = /^\[(.+)\]/;
+const KEY = /^\s*([^=:\s][^=:]*?)\s*[=:]/;
+const isComment = (t: string) => /^\s*[#;]/.test(t);
+const isBlank = (t: string) => t.trim() === '';
 
 function findGeneral(lines: FileLine[]): General | undefined {
   const header = lines.findIndex((l) => SECTION.exec(l.text)?.[1] === 'general');
   if (header === -1) return undefined;
   let end = header + 1;
   while (end < lines.length && !SECTION.test(lines[end]!.text)) end++;
+  let current: Segment[] | undefined; // segments of the key being read
+  let accounts: Segment[] | undefined;
   for (let i = header + 1; i < end; i++) {
-    const m = ACCOUNTS_KEY.exec(lines[i]!.text);
-    if (!m) continue;
-    let last = i;
-    while (last + 1 < end && isContinuation(lines[last + 1]!.text)) last++;
-    return { header, end, accounts: { first: i, last, valueStart: m[0].length } };
+    const t = lines[i]!.text;
+    if (isComment(t) || isBlank(t)) continue;
+    if (current && /^\s/.test(t)) {
+      current.push({ line: i, start: 0 });
+      continue;
+    }
+    const m = KEY.exec(t);
+    current = m ? [{ line: i, start: m[0].length }] : undefined;
+    if (m && m[1]!.toLowerCase() === 'accounts' && !accounts) accounts = current;
   }
-  return { header, end };
-}
-
-/** The value as one string (lines joined with "\n", as ConfigParser does) and where each line starts in it. */
-function valueOf(lines: FileLine[], a: AccountsLine): string {
-  const parts = [lines[a.first]!.text.slice(a.valueStart)];
-  for (let i = a.first + 1; i <= a.last; i++) parts.push(lines[i]!.text);
-  return parts.join('\n');
-}
-
-/** Put the edited value back over the same lines (line count may shrink, never grow). */
-function setValue(lines: FileLine[], a: AccountsLine, value: string): FileLine[] {
-  const head = lines[a.first]!.text.slice(0, a.valueStart);
-  const parts = value.split('\n');
-  const eols = lines.slice(a.first, a.last + 1).map((l) => l.eol);
-  const replaced = parts.map((t, i) => ({ text: i === 0 ? head + t : t, eol: eols[i] ?? eols[eols.length - 1]! }));
-  // Fewer lines than before: the last kept line takes the block's last terminator.
-  replaced[replaced.length - 1]!.eol = eols[eols.length - 1]!;
-  return [...lines.slice(0, a.first), ...replaced, ...lines.slice(a.last + 1)];
+  return { header, end, accounts };
 }
 
 const join = (lines: FileLine[]) => lines.map((l) => l.text + l.eol).join('');
+const segText = (lines: FileLine[], s: Segment) => lines[s.line]!.text.slice(s.start);
 
 export const listedAccounts = (value: string) => value.split(',').map((s) => s.trim()).filter(Boolean);
+const valueOf = (lines: FileLine[], segs: Segment[]) => segs.map((s) => segText(lines, s)).join('\n');
 
 /** Add `name` to `[general] accounts`, creating the line or the section when missing. */
 export function addAccount(text: string, name: string): string {
@@ -80,59 +69,69 @@ export function addAccount(text: string, name: string): string {
   }
   if (!g.accounts) {
     const header = lines[g.header]!;
-    const headerEol = header.eol === '' ? eol : header.eol;
-    const added: FileLine = { text: `accounts = ${name}`, eol: header.eol === '' ? '' : headerEol };
-    return join([...lines.slice(0, g.header), { ...header, eol: headerEol }, added, ...lines.slice(g.header + 1)]);
+    const added: FileLine = { text: `accounts = ${name}`, eol: header.eol };
+    return join([...lines.slice(0, g.header), { ...header, eol: header.eol || eol }, added,
+      ...lines.slice(g.header + 1)]);
   }
-  const value = valueOf(lines, g.accounts);
-  if (listedAccounts(value).includes(name)) return text;
+  if (listedAccounts(valueOf(lines, g.accounts)).includes(name)) return text;
+  // After the last character of the value, on the last line that carries part of it.
+  const last = [...g.accounts].reverse().find((s) => !isBlank(segText(lines, s))) ?? g.accounts[0]!;
+  const line = lines[last.line]!;
+  const value = line.text.slice(last.start);
   const content = value.trimEnd();
-  const next = content.trim() === ''
-    ? `${value}${/\s$/.test(value) ? '' : ' '}${name}`
+  const added = content.trim() === ''
+    ? `${value}${value === '' || !/\s$/.test(value) ? ' ' : ''}${name}`
     : `${content}, ${name}${value.slice(content.length)}`;
-  return join(setValue(lines, g.accounts, next));
+  lines[last.line] = { ...line, text: line.text.slice(0, last.start) + added };
+  return join(lines);
 }
 
-/** Take `name` out of `[general] accounts`; drop the line (and an emptied section) when nothing is left. */
-export function removeAccount(text: string, name: string): string {
+/**
+ * Take `name` out of `[general] accounts`; drop the line (and an emptied section) when nothing is left.
+ * `undefined` when the list is laid out in a way this can't edit without guessing (an entry alone on a
+ * continuation line): the caller asks the user to do it.
+ */
+export function removeAccount(text: string, name: string): string | undefined {
   const lines = splitFile(text);
   const g = findGeneral(lines);
   if (!g?.accounts) return text;
-  const value = valueOf(lines, g.accounts);
-  // Entries with their spans: [start, end) of the trimmed name.
-  const entries: Array<{ start: number; end: number; name: string }> = [];
-  let pos = 0;
-  for (const raw of value.split(',')) {
-    const lead = raw.length - raw.trimStart().length;
-    entries.push({ start: pos + lead, end: pos + raw.trimEnd().length, name: raw.trim() });
-    pos += raw.length + 1;
-  }
-  const i = entries.findIndex((e) => e.name === name);
-  if (i === -1) return text;
-  const e = entries[i]!;
-  let next: string;
-  if (i > 0) {
-    // ", NAME" back to the end of the previous entry: the inverse of addAccount's append.
-    next = value.slice(0, entries[i - 1]!.end) + value.slice(e.end);
-  } else if (entries.length > 1) {
-    next = value.slice(0, e.start) + value.slice(entries[1]!.start);
-  } else {
-    next = value.slice(0, e.start) + value.slice(e.end);
-  }
-  if (listedAccounts(next).length > 0) return join(setValue(lines, g.accounts, next));
+  const entries = listedAccounts(valueOf(lines, g.accounts));
+  if (!entries.includes(name)) return text;
 
-  // Nothing left: remove the accounts line; then the [general] header too if its section is now empty.
-  const a = g.accounts;
-  let out = [...lines.slice(0, a.first), ...lines.slice(a.last + 1)];
-  if (a.last === lines.length - 1 && lines[a.last]!.eol === '' && a.first > 0) {
-    out[a.first - 1] = { ...out[a.first - 1]!, eol: '' };
+  if (entries.length === 1 && g.accounts.length === 1) return dropAccountsLine(lines, g);
+
+  const n = regexLiteral(name);
+  const edits = [
+    // "prev, NAME": back to the end of the previous entry, the inverse of addAccount.
+    { re: new RegExp(`(\\S)\\s*,\\s*${n}(?=\\s*(,|$))`), to: '$1' },
+    // "NAME, next" at the start of a line: up to the next entry, keeping the line's indentation.
+    { re: new RegExp(`(^|\\s)${n}\\s*,\\s*(?=\\S)`), to: '$1' },
+  ];
+  for (const s of g.accounts) {
+    const value = segText(lines, s);
+    for (const { re, to } of edits) {
+      const next = value.replace(re, to);
+      if (next !== value) {
+        const line = lines[s.line]!;
+        lines[s.line] = { ...line, text: line.text.slice(0, s.start) + next };
+        return join(lines);
+      }
+    }
   }
-  const end = g.end - (a.last - a.first + 1);
-  const rest = out.slice(g.header + 1, end);
-  if (rest.every((l) => l.text.trim() === '')) {
-    const headerLine = out[g.header]!;
-    out = [...out.slice(0, g.header), ...out.slice(g.header + 1)];
-    if (headerLine.eol === '' && g.header > 0) out[g.header - 1] = { ...out[g.header - 1]!, eol: '' };
-  }
+  return undefined;
+}
+
+/** Remove the accounts line; then the [general] header too when its section holds nothing else. */
+function dropAccountsLine(lines: FileLine[], g: General): string {
+  const at = g.accounts![0]!.line;
+  const removeLine = (ls: FileLine[], i: number) => {
+    const out = [...ls.slice(0, i), ...ls.slice(i + 1)];
+    // A last line without newline: the line before it becomes the last, without newline too.
+    if (ls[i]!.eol === '' && i === ls.length - 1 && i > 0) out[i - 1] = { ...out[i - 1]!, eol: '' };
+    return out;
+  };
+  let out = removeLine(lines, at);
+  const rest = out.slice(g.header + 1, g.end - 1);
+  if (rest.every((l) => isBlank(l.text))) out = removeLine(out, g.header);
   return join(out);
 }

@@ -61,6 +61,10 @@ export function unmerge(existing: string, accountName: string): MergeResult {
   const r = unmergeBlock(existing, accountName);
   if (isConflict(r)) return r;
   const text = removeAccount(r.text, accountName);
+  if (text === undefined) {
+    return { conflict: '', reason: `Remove ${accountName} from the "[general] accounts" list by hand: ` +
+      'mailoauth does not edit an entry that sits alone on a continuation line.' };
+  }
   return { text, changed: text !== existing };
 }
 
