@@ -39,12 +39,45 @@ program
   .option('--redirect-uri <uri>', 'redirect URI registered for the app (browser: http://localhost or http://127.0.0.1; paste: https://localhost)')
   .option('--port <port>', 'loopback port for the browser flow (default: a free one)')
   .option('--imap-host <host>').option('--imap-port <port>').option('--smtp-host <host>').option('--smtp-port <port>')
+  .option('--clients <list>', 'write config blocks for these clients: offlineimap,mbsync,mutt,neomutt,msmtp')
+  .option('--ca-file <path>', 'CA bundle the written client configs trust (default: the system store)')
+  .option('--maildir <path>', 'local Maildir root for offlineimap/mbsync (default ~/Mail/ACCOUNT)')
+  .option('--dry-run', 'show the config diffs, write no config file')
+  .option('--force', 'replace managed blocks that were edited by hand')
   .option('--no-verify', 'skip the IMAP/SMTP check')
   .option('--reauth <account>', 'sign an existing account in again')
   .option('-y, --yes', 'never prompt; fail on a missing answer')
   .action(async (o) => {
     const { setupCommand } = await import('./commands/setup.js');
     await setupCommand(deps(), o);
+  });
+
+program
+  .command('config')
+  .description("print or write one mail client's config block for ACCOUNT")
+  .argument('<account>', 'account name (see mailoauth list)')
+  .requiredOption('--client <name>', 'offlineimap, mbsync, mutt, neomutt or msmtp')
+  .option('--print', 'print the block on stdout (the default)')
+  .option('--write', "merge the block into the client's config file (diff, backup, atomic write)")
+  .option('--file <path>', "config file to edit instead of the client's default")
+  .option('--ca-file <path>', 'CA bundle the client should trust (default: the system store)')
+  .option('--maildir <path>', 'local Maildir root (offlineimap, mbsync)')
+  .option('--dry-run', 'with --write: show the diff only')
+  .option('--force', 'replace a managed block that was edited by hand')
+  .action(async (name: string, o) => {
+    const { configCommand } = await import('./commands/config.js');
+    await configCommand(deps(), name, o);
+  });
+
+program
+  .command('remove')
+  .description("forget ACCOUNT: keychain items, metadata, and its managed blocks in mail-client configs")
+  .argument('<account>', 'account name (see mailoauth list)')
+  .option('--dry-run', 'show what would change')
+  .option('-y, --yes', 'do not ask for confirmation')
+  .action(async (name: string, o) => {
+    const { removeCommand } = await import('./commands/remove.js');
+    await removeCommand(deps(), name, o);
   });
 
 async function main(argv: string[]): Promise<number> {

@@ -24,6 +24,11 @@ export interface SetupOptions {
   verify?: boolean;
   yes?: boolean;
   reauth?: string;
+  clients?: string;
+  caFile?: string;
+  maildir?: string;
+  dryRun?: boolean;
+  force?: boolean;
 }
 
 export interface SetupPlan {

@@ -68,9 +68,57 @@ export async function setupCommand(d: Deps, o: SetupOptions): Promise<void> {
   await store.set(msalKey(account.name), s.cache);
   await store.set(accessKey(account.name), serializeAccess({ accessToken: s.result.accessToken, expiresAt: s.result.expiresOn?.getTime() ?? d.now(), scopes: s.result.scopes }));
   await updateAccounts(d.env, (f) => upsertAccount(f, account));
+  d.stderr.write(`Signed in. Stored the refresh token in the ${account.store === 'keychain' ? 'OS keychain' : 'file store'} as "${account.name}".\n`);
+  if (plan.verify) d.stderr.write('IMAP/SMTP verification is not built yet; check with your mail client.\n');
+  const written = await writeClients(d, account, o, interactive);
   d.stderr.write(
-    `Signed in. Stored the refresh token in the ${account.store === 'keychain' ? 'OS keychain' : 'file store'} as "${account.name}".\n` +
-      (plan.verify ? 'IMAP/SMTP verification is not built yet; check with your mail client.\n' : '') +
-      `Mail clients get a fresh token with: ${d.selfPath} token ${account.name}\n`,
+    `\nSummary for ${account.name}:\n` +
+      `  refresh token: ${account.store === 'keychain' ? 'OS keychain (service mailoauth)' : 'file store (0600)'}\n` +
+      (written.length ? written.map((w) => `  ${w}\n`).join('') : '  no mail-client config written (later: mailoauth config ACCOUNT --client NAME --write)\n') +
+      `  mail clients get a fresh token with: ${d.selfPath} token ${account.name}\n`,
   );
+}
+
+/** The "pick clients" step: flag or checkbox, then per file the diff, a confirmation, the write. */
+async function writeClients(d: Deps, account: Account, o: SetupOptions, interactive: boolean): Promise<string[]> {
+  const { applyClient, parseClients } = await import('./apply-client.js');
+  const { CLIENT_IDS, CLIENTS } = await import('../clients/index.js');
+  const { newBackupLedger } = await import('../clients/writer.js');
+  let clients = o.clients !== undefined ? parseClients(o.clients) : [];
+  if (o.clients === undefined && interactive) {
+    const { systemProbe } = await import('../clients/system-probe.js');
+    const probe = systemProbe(d.env);
+    clients = await d.prompt.checkbox({
+      id: 'clients',
+      message: 'Write config blocks for which mail programs? (space toggles, enter confirms)',
+      // Preselect what is installed; mutt only when neomutt is not (they usually share ~/.muttrc).
+      choices: CLIENT_IDS.map((c) => {
+        const p = CLIENTS[c].prerequisites();
+        return { value: c, name: c, checked: probe.run(p.program, p.versionArgs) !== null };
+      }).map((ch, _, all) => ({ ...ch, checked: ch.checked && !(ch.value === 'mutt' && all.some((x) => x.value === 'neomutt' && x.checked)) })),
+    });
+  }
+  const backups = newBackupLedger();
+  const opts = { caFile: o.caFile, maildir: o.maildir, force: o.force };
+  const done: string[] = [];
+  for (const client of clients) {
+    const preview = applyClient(d, account, client, { ...opts, dryRun: true }, backups);
+    for (const w of preview.warnings) d.stderr.write(`warning (${client}): ${w}\n`);
+    if (!preview.changed) {
+      done.push(`${client}: ${preview.path} already up to date`);
+      continue;
+    }
+    (o.dryRun ? d.stdout : d.stderr).write(preview.diff);
+    if (o.dryRun) {
+      done.push(`${client}: ${preview.path} (dry run, not written)`);
+      continue;
+    }
+    if (interactive && !(await d.prompt.confirm({ id: `write-${client}`, message: `Write ${preview.path}?`, default: true }))) {
+      done.push(`${client}: ${preview.path} skipped`);
+      continue;
+    }
+    const r = applyClient(d, account, client, opts, backups);
+    done.push(`${client}: wrote ${r.path}${r.backupPath ? ` (backup ${r.backupPath})` : ''}`);
+  }
+  return done;
 }

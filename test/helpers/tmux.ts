@@ -42,11 +42,19 @@ export class TmuxSession {
   }
 
   async waitFor(re: RegExp, timeoutMs = 20_000): Promise<RegExpExecArray> {
+    return (await this.waitForAny([re], timeoutMs)).match;
+  }
+
+  /** The first of `res` the screen shows (checked in order on each look), with its index. */
+  async waitForAny(res: RegExp[], timeoutMs = 20_000): Promise<{ index: number; match: RegExpExecArray }> {
     const end = Date.now() + timeoutMs;
     for (;;) {
-      const m = re.exec(this.screen());
-      if (m) return m;
-      if (Date.now() > end) throw new Error(`screen never showed ${re} within ${timeoutMs} ms; it shows:\n${this.screen()}`);
+      const screen = this.screen();
+      for (const [index, re] of res.entries()) {
+        const match = re.exec(screen);
+        if (match) return { index, match };
+      }
+      if (Date.now() > end) throw new Error(`screen never showed ${res.join(' or ')} within ${timeoutMs} ms; it shows:\n${screen}`);
       await new Promise((r) => setTimeout(r, 100));
     }
   }

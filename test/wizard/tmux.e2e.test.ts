@@ -12,6 +12,7 @@ import { skipWithout } from '../helpers/tools.js';
 
 const skip = skipWithout('wizard in a real terminal', ['tmux', 'dbus-run-session', 'gnome-keyring-daemon', 'secret-tool', 'openssl']);
 const USER = 'alice@contoso.example';
+const escapeRegExp = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 
 describe.skipIf(skip)('mailoauth setup typed by a person in tmux', () => {
   let idp: Idp;
@@ -51,7 +52,22 @@ describe.skipIf(skip)('mailoauth setup typed by a person in tmux', () => {
     const code = (await tmux.waitFor(/enter the code (\S+) to authenticate/))[1]!;
     idp.approveDeviceCode(code, USER);
     await tmux.waitFor(/Signed in\. Stored the refresh token in the OS keychain as "alice@contoso\.example"/);
+    // Pick clients: keep the preselection (what is installed), then confirm each file after its diff.
+    await tmux.waitFor(/Write config blocks for which mail programs/);
+    tmux.keys('Enter');
+    for (let i = 0; i < 5 && !/EXIT=/.test(tmux.screen()); i++) {
+      const next = await tmux.waitForAny([/EXIT=\d+/, /Write (\S+)\? \(Y\/n\)\s*$/m]);
+      if (next.index === 0) break;
+      tmux.keys('Enter');
+      await tmux.waitFor(new RegExp(escapeRegExp(`Write ${next.match[1]}? Yes`)));
+    }
     await tmux.waitFor(/EXIT=0/);
+    const summary = tmux.screen();
+    expect(summary).toMatch(/Summary for alice@contoso\.example/);
+    expect(summary).toMatch(/offlineimap: wrote \S+\.offlineimaprc/);
+    expect(summary).toMatch(/mbsync: wrote \S+\.mbsyncrc/);
+    expect(summary).toMatch(/msmtp: wrote \S+/);
+    expect(readFileSync(join(env.HOME, '.mbsyncrc'), 'utf8')).toContain(`# >>> mailoauth ${USER} >>>`);
 
     const accounts = JSON.parse(readFileSync(join(env.XDG_CONFIG_HOME, 'mailoauth', 'accounts.json'), 'utf8'));
     expect(accounts.accounts[0]).toMatchObject({ name: USER, email: USER, provider: 'microsoft365' });
@@ -71,7 +87,7 @@ describe.skipIf(skip)('mailoauth setup typed by a person in tmux', () => {
     tmux?.kill();
     tmux = new TmuxSession('redirect', dir);
     tmux.start([process.execPath, cliPath(), 'setup', '--email', USER, '--name', 'redir', '--provider', 'microsoft365', '--tenant', 'organizations',
-      '--client-id', '9e5f94bc-e8a4-4e73-b8be-63364c29d753', '--flow', 'browser', '--authority', idp.authority(), '--no-verify'], env);
+      '--client-id', '9e5f94bc-e8a4-4e73-b8be-63364c29d753', '--flow', 'browser', '--authority', idp.authority(), '--no-verify', '--clients', ''], env);
     await tmux.waitFor(/redirect URI is not one the app registered\. \(AADSTS50011\)/);
     await tmux.waitFor(/Try instead:/);
     await tmux.waitFor(/❯ Browser, with redirect http:\/\/127\.0\.0\.1/);

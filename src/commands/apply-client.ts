@@ -1,0 +1,101 @@
+import * as fs from 'node:fs';
+import { homedir } from 'node:os';
+import type { Account } from '../account.js';
+import { CLIENT_IDS, CLIENTS, isConflict, type ClientId, type RenderOptions } from '../clients/index.js';
+import { checkPrerequisites } from '../clients/prerequisites.js';
+import { systemProbe } from '../clients/system-probe.js';
+import { updateConfig, type BackupLedger } from '../clients/writer.js';
+import type { Deps } from '../deps.js';
+import { ExitCode, UserError } from '../errors.js';
+
+export interface ApplyOptions {
+  /** Config file to edit instead of the client's default. */
+  file?: string;
+  caFile?: string;
+  maildir?: string;
+  dryRun?: boolean;
+  force?: boolean;
+}
+
+export interface ApplyResult {
+  client: ClientId;
+  path: string;
+  changed: boolean;
+  written: boolean;
+  diff: string;
+  backupPath?: string;
+  /** Prerequisite problems, each with why and how to install: the block is still offered. */
+  warnings: string[];
+}
+
+export function parseClient(name: string): ClientId {
+  if ((CLIENT_IDS as readonly string[]).includes(name)) return name as ClientId;
+  throw new UserError(ExitCode.Usage, `Unknown client "${name}".`, `Use one of: ${CLIENT_IDS.join(', ')}`);
+}
+
+export function parseClients(list: string): ClientId[] {
+  return [...new Set(list.split(',').map((s) => s.trim()).filter(Boolean).map(parseClient))];
+}
+
+export const renderOptions = (d: Deps, o: ApplyOptions): RenderOptions => ({ bin: d.selfPath, caFile: o.caFile, maildir: o.maildir });
+
+export function homeOf(env: NodeJS.ProcessEnv): string {
+  return env.HOME || homedir();
+}
+
+/** What a missing or too-old program means for this block, as lines for people. */
+export function prerequisiteWarnings(client: ClientId, env: NodeJS.ProcessEnv): string[] {
+  const report = checkPrerequisites(CLIENTS[client].prerequisites(), systemProbe(env));
+  return report.findings.filter((f) => !f.ok).map((f) =>
+    `${f.problem}${f.why ? ` ${f.why}` : ''}${f.install?.debian ? ` Install: ${f.install.debian}` : ''}`);
+}
+
+/**
+ * Render ACCOUNT's block for one client and merge it into the client's config file: diff, backup
+ * once per run, atomic write (the writer), and the directories the client will not create itself.
+ */
+export function applyClient(d: Deps, account: Account, client: ClientId, o: ApplyOptions, backups: BackupLedger): ApplyResult {
+  const c = CLIENTS[client];
+  const env = { HOME: homeOf(d.env), XDG_CONFIG_HOME: d.env.XDG_CONFIG_HOME };
+  const path = o.file ?? c.defaultPath(env, (p) => fs.existsSync(p));
+  const ropts = renderOptions(d, o);
+  const block = c.render(account, ropts);
+  const { plan, written, backupPath } = updateConfig(
+    path,
+    (text) => {
+      const r = c.merge(text, account, block, { force: o.force, label: path });
+      if (isConflict(r)) {
+        throw new UserError(ExitCode.Usage, `${path}: ${r.reason}\n${r.conflict}`, `Keep your edits outside the managed block, or replace it: --force`);
+      }
+      return r.text;
+    },
+    { fs, now: d.now, pid: process.pid, uid: process.getuid?.() },
+    { dryRun: o.dryRun, backups },
+  );
+  if (written) {
+    for (const dir of c.directories?.(account, ropts) ?? []) {
+      fs.mkdirSync(dir.replace(/^~(?=\/)/, env.HOME), { recursive: true, mode: 0o700 });
+    }
+  }
+  return { client, path, changed: plan.changed, written, diff: plan.diff, backupPath, warnings: prerequisiteWarnings(client, d.env) };
+}
+
+/** Remove ACCOUNT's managed block from one client's config file, if the file has one. */
+export function removeClient(d: Deps, accountName: string, client: ClientId, o: { dryRun?: boolean }, backups: BackupLedger): ApplyResult | undefined {
+  const c = CLIENTS[client];
+  const env = { HOME: homeOf(d.env), XDG_CONFIG_HOME: d.env.XDG_CONFIG_HOME };
+  const path = c.defaultPath(env, (p) => fs.existsSync(p));
+  if (!fs.existsSync(path)) return undefined;
+  const { plan, written, backupPath } = updateConfig(
+    path,
+    (text) => {
+      const r = c.unmerge(text, accountName);
+      if (isConflict(r)) throw new UserError(ExitCode.Usage, `${path}: ${r.reason}\n${r.conflict}`, 'Remove the block by hand');
+      return r.text;
+    },
+    { fs, now: d.now, pid: process.pid, uid: process.getuid?.() },
+    { dryRun: o.dryRun, backups },
+  );
+  return plan.changed ? { client, path, changed: true, written, diff: plan.diff, backupPath, warnings: [] } : undefined;
+}
+
