@@ -70,6 +70,17 @@ program
   });
 
 program
+  .command('export')
+  .description("write ACCOUNT's access token where another tool reads it (imapsync's --oauthaccesstoken)")
+  .argument('<account>', 'account name (see mailoauth list)')
+  .option('--imapsync <file>', 'token file for imapsync: line 1 the access token, mode 0600')
+  .option('--watch', 'keep rewriting the file before the token expires, until stopped')
+  .action(async (name: string, o) => {
+    const { exportCommand } = await import('./commands/export.js');
+    await exportCommand(deps(), name, o);
+  });
+
+program
   .command('remove')
   .description("forget ACCOUNT: keychain items, metadata, and its managed blocks in mail-client configs")
   .argument('<account>', 'account name (see mailoauth list)')

@@ -266,4 +266,33 @@ describe.skipIf(skip)('setup + token against the local identity platform and a r
     expect(t.code, t.stderr).toBe(0);
     expect(idp.isValidAccessToken(t.stdout.trim())).toBeTruthy();
   });
+
+  it('export --imapsync writes the access token as line 1 of a 0600 file; --watch rewrites it before expiry', async () => {
+    const e = env();
+    // Tokens that live 5 min + 2 s: valid now, and due for a rewrite about every 3 s.
+    idp.setAccessTokenLifetime(302);
+    await deviceSignIn(e, 'migrate');
+    const file = join(e.HOME, 'imapsync-token');
+    const once = await run(['export', 'migrate', '--imapsync', file], e);
+    expect(once.code, once.stderr).toBe(0);
+    expect(statSync(file).mode & 0o777).toBe(0o600);
+    const first = readFileSync(file, 'utf8');
+    expect(first.split('\n')[0]).toBe((await run(['token', 'migrate'], e)).stdout.trim());
+    expect(once.stderr).toMatch(/imapsync --host1 outlook\.office365\.com .*--oauthaccesstoken1 /);
+
+    const w = start(['export', 'migrate', '--imapsync', file, '--watch'], e);
+    w.endInput();
+    const seen = new Set<string>([first]);
+    await until('two rewrites', () => {
+      const t = readFileSync(file, 'utf8');
+      if (t.endsWith('\n')) seen.add(t);
+      return seen.size >= 3 && (w.stderr().match(/rewrote/g) ?? []).length >= 2 ? true : undefined;
+    }, 20_000, 100);
+    w.kill('SIGTERM');
+    const r = await w.done;
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stderr).toMatch(/Stopped watching/);
+    const last = readFileSync(file, 'utf8').trim();
+    expect(idp.isValidAccessToken(last)).toBeTruthy();
+  });
 });

@@ -1,3 +1,4 @@
+import type { Account } from '../account.js';
 import type { Deps } from '../deps.js';
 import { findAccount, readAccounts } from '../store/accounts.js';
 import { openStore } from '../store/open-store.js';
@@ -9,26 +10,32 @@ export interface TokenOptions {
 }
 
 /**
- * `mailoauth token ACCOUNT`: the hot path, run by mail clients on every connect. On a cache hit it
- * reads accounts.json and one keychain item and loads nothing else: MSAL and the lock are imported
- * only when a refresh is due.
+ * A valid access record for account `name`: on a cache hit it reads accounts.json and one keychain
+ * item and loads nothing else; MSAL and the lock are imported only when a refresh is due.
  */
-export async function tokenCommand(d: Deps, name: string, o: TokenOptions): Promise<void> {
+export async function getAccessRecord(d: Deps, name: string, log?: (line: string) => void): Promise<{ account: Account; rec: AccessRecord }> {
   const account = findAccount(readAccounts(d.env), name);
   const store = openStore(account.store, d.env);
-  const t0 = d.now();
-  const log = d.debug ? (l: string) => d.stderr.write(`mailoauth [+${d.now() - t0} ms]: ${l}\n`) : undefined;
   const decision = decideToken(parseAccess(await store.get(accessKey(account.name))), d.now());
-  let rec: AccessRecord;
   if ('use' in decision) {
-    rec = decision.use;
-    log?.(`cached access token valid for ${Math.round((rec.expiresAt - d.now()) / 1000)} s`);
-  } else {
-    log?.(`access token ${decision.refresh}; refreshing`);
-    const { refreshUnderLock } = await import('../auth/refresh.js');
-    rec = await refreshUnderLock({ env: d.env, now: d.now, log }, account, store);
+    log?.(`cached access token valid for ${Math.round((decision.use.expiresAt - d.now()) / 1000)} s`);
+    return { account, rec: decision.use };
   }
+  log?.(`access token ${decision.refresh}; refreshing`);
+  const { refreshUnderLock } = await import('../auth/refresh.js');
+  return { account, rec: await refreshUnderLock({ env: d.env, now: d.now, log }, account, store) };
+}
+
+/** `mailoauth token ACCOUNT`: the hot path, run by mail clients on every connect. */
+export async function tokenCommand(d: Deps, name: string, o: TokenOptions): Promise<void> {
+  const { account, rec } = await getAccessRecord(d, name, debugLog(d));
   d.stdout.write(formatToken(rec, account.email, account.name, o) + '\n');
+}
+
+/** --debug lines on stderr, timed from the call; they name what happens, never a token. */
+export function debugLog(d: Deps): ((line: string) => void) | undefined {
+  const t0 = d.now();
+  return d.debug ? (l: string) => d.stderr.write(`mailoauth [+${d.now() - t0} ms]: ${l}\n`) : undefined;
 }
 
 export function formatToken(rec: AccessRecord, email: string, name: string, o: TokenOptions): string {

@@ -6,6 +6,7 @@ import { browserCommands } from '../../src/auth/open-browser.js';
 import { DEFAULT_RETRY, nextDelay, parseRetryAfter, type Outcome } from '../../src/auth/retry-policy.js';
 import { parsePastedRedirect } from '../../src/auth/signin.js';
 import { formatToken, xoauth2 } from '../../src/commands/token.js';
+import { nextRewriteAt } from '../../src/commands/export.js';
 import { planSetup, redirectFallbacks } from '../../src/commands/setup-plan.js';
 import { AADSTS, aadstsCode } from '../../src/diagnose/aadsts.js';
 import { ExitCode, UserError } from '../../src/errors.js';
@@ -261,4 +262,13 @@ describe('redirect fallbacks after AADSTS50011', () => {
   ])('%o → %j', (failed, want) => {
     expect(redirectFallbacks(failed).map((f) => `${f.flow} ${f.redirectUri}`)).toEqual(want);
   });
+});
+
+describe('export --watch schedule', () => {
+  it.each([
+    [60 * MIN, 0, 55 * MIN + 1000],
+    [5 * MIN + 2000, 0, 3000],
+    [4 * MIN, 0, 1000],
+    [-MIN, 0, 1000],
+  ])('token expiring at %s ms, now %s → rewrite at %s', (exp, now, want) => expect(nextRewriteAt(exp, now)).toBe(want));
 });
