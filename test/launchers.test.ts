@@ -2,10 +2,10 @@
  * Self-tests of the end-to-end launchers: a real Dovecot validating bearer tokens through an
  * introspection endpoint, and the XOAUTH2-only SMTP server. Clients: imapflow and nodemailer.
  */
+import { startIntrospectionStub } from './fixtures/introspection-stub.js';
 import { existsSync, readFileSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
-import { createServer, type Server } from 'node:http';
-import { connect, type AddressInfo } from 'node:net';
+import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ImapFlow } from 'imapflow';
@@ -37,27 +37,11 @@ afterAll(async () => {
   if (tmp) await rm(tmp, { recursive: true, force: true });
 });
 
-/** A stand-in for the identity platform's introspection endpoint (RFC 7662 shape). */
+/** The identity platform's introspection, answering for the tokens in TOKENS; `seen` lists every check. */
 async function startIntrospection(): Promise<{ url: string; seen: string[]; close(): Promise<void> }> {
   const seen: string[] = [];
-  const server: Server = createServer((req, res) => {
-    let body = '';
-    req.on('data', (c: Buffer) => (body += c.toString('utf8')));
-    req.on('end', () => {
-      const token = new URLSearchParams(body).get('token') ?? '';
-      seen.push(token);
-      const username = req.method === 'POST' && req.url === '/introspect' ? TOKENS[token] : undefined;
-      res.setHeader('content-type', 'application/json');
-      res.end(JSON.stringify(username ? { active: true, username } : { active: false }));
-    });
-  });
-  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
-  const { port } = server.address() as AddressInfo;
-  return {
-    url: `http://127.0.0.1:${port}/introspect`,
-    seen,
-    close: () => new Promise<void>((r) => { server.closeAllConnections(); server.close(() => r()); }),
-  };
+  const stub = await startIntrospectionStub((token) => TOKENS[token], (token) => seen.push(token));
+  return { url: stub.url, seen, close: stub.stop };
 }
 
 function imap(port: number, user: string, accessToken: string, secure = true): ImapFlow {

@@ -1,4 +1,5 @@
 import { spawnSync } from 'node:child_process';
+import { userError } from '../helpers/user-error.js';
 import { describe, expect, it } from 'vitest';
 import { ExitCode, UserError } from '../../src/errors.js';
 import {
@@ -60,16 +61,6 @@ describe('config-language strings', () => {
     expect(() => msmtpArg('a"b')).toThrow();
   });
 });
-
-function userError(fn: () => void): UserError {
-  try {
-    fn();
-  } catch (e) {
-    if (e instanceof UserError) return e;
-    throw e;
-  }
-  throw new Error('no error thrown');
-}
 
 describe('validation', () => {
   it.each(['work', 'me@contoso.com', 'a.b_c-d+e@f', 'W0rk'])('account name %j is allowed', (name) => {

@@ -1,4 +1,5 @@
 import * as fs from 'node:fs';
+import { userError } from '../helpers/user-error.js';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -45,16 +46,6 @@ function writeBlock(id: ClientId, path: string, backups = newBackupLedger(), d =
   if (isConflict(r)) throw new Error(r.reason);
   const plan = planWrite(file, r.text);
   return { plan, ...commitWrite(plan, d, backups) };
-}
-
-function userError(fn: () => unknown): UserError {
-  try {
-    fn();
-  } catch (e) {
-    if (e instanceof UserError) return e;
-    throw e;
-  }
-  throw new Error('no error thrown');
 }
 
 describe.each(CLIENT_IDS.map((id) => [id]))('%s through the writer', (id) => {
