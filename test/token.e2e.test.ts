@@ -283,12 +283,15 @@ describe.skipIf(skip)('setup + token against the local identity platform and a r
     const w = start(['export', 'migrate', '--imapsync', file, '--watch'], e);
     w.endInput();
     const seen = new Set<string>([first]);
-    await until('two rewrites', () => {
-      const t = readFileSync(file, 'utf8');
-      if (t.endsWith('\n')) seen.add(t);
-      return seen.size >= 3 && (w.stderr().match(/rewrote/g) ?? []).length >= 2 ? true : undefined;
-    }, 20_000, 100);
-    w.kill('SIGTERM');
+    try {
+      await until('two rewrites', () => {
+        const t = readFileSync(file, 'utf8');
+        if (t.endsWith('\n')) seen.add(t);
+        return seen.size >= 3 && (w.stderr().match(/rewrote/g) ?? []).length >= 2 ? true : undefined;
+      }, 20_000, 100);
+    } finally {
+      w.kill('SIGTERM');
+    }
     const r = await w.done;
     expect(r.code, r.stderr).toBe(0);
     expect(r.stderr).toMatch(/Stopped watching/);

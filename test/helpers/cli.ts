@@ -24,10 +24,17 @@ export interface Running {
   done: Promise<RunResult>;
 }
 
+/** Children still running when the test process exits are killed, so a failed test leaks nothing. */
+const live = new Set<import('node:child_process').ChildProcess>();
+process.once('exit', () => {
+  for (const c of live) c.kill('SIGKILL');
+});
+
 /** Start the built CLI as a mail client would: a separate process, its own env, no TTY. */
 export function start(args: string[], env: NodeJS.ProcessEnv, timeoutMs = 60_000): Running {
   const t0 = Date.now();
   const child = spawn(process.execPath, [cliPath(), ...args], { env, stdio: ['pipe', 'pipe', 'pipe'] });
+  live.add(child);
   let stdout = '';
   let stderr = '';
   child.stdout.on('data', (b: Buffer) => (stdout += b.toString()));
@@ -37,6 +44,7 @@ export function start(args: string[], env: NodeJS.ProcessEnv, timeoutMs = 60_000
   const done = new Promise<RunResult>((r) =>
     child.on('close', (code, signal) => {
       clearTimeout(timer);
+      live.delete(child);
       r({ code, signal, stdout, stderr, ms: Date.now() - t0 });
     }),
   );
