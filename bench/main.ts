@@ -16,7 +16,7 @@ import { makeTestCa } from '../test/fixtures/tls.js';
 import { start, testEnv } from '../test/helpers/cli.js';
 
 const root = resolve(import.meta.dirname, '..');
-const cli = join(root, 'dist/cli.js');
+const cli = join(root, 'dist/cli.cjs');
 process.env.MAILOAUTH_CLI = cli;
 const RUNS = Number(process.env.BENCH_RUNS ?? 30);
 const USER = 'bench@contoso.example';

@@ -72,7 +72,7 @@ async function deviceCode(d: Deps, msal: MsalSession, req: SignInRequest) {
   const onSigint = () => {
     request.cancel = true;
   };
-  process.once('SIGINT', onSigint);
+  process.on('SIGINT', onSigint);
   try {
     return await msal.pca.acquireTokenByDeviceCode(request);
   } catch (e) {

@@ -34,8 +34,11 @@ export async function exportCommand(d: Deps, name: string, o: ExportOptions): Pr
   d.stderr.write('Watching: the file is rewritten before the token expires. Stop with Ctrl-C.\n');
   let stop!: () => void;
   const stopped = new Promise<void>((r) => (stop = r));
-  process.once('SIGINT', () => stop());
-  process.once('SIGTERM', () => stop());
+  // `on`, not `once`, and kept until the loop ends: proper-lockfile's signal-exit re-raises a signal
+  // that no other listener is left to handle, which would kill us mid-rewrite.
+  const onSignal = () => stop();
+  process.on('SIGINT', onSignal);
+  process.on('SIGTERM', onSignal);
   for (;;) {
     const wait = nextRewriteAt(rec.expiresAt, d.now()) - d.now();
     let timer: NodeJS.Timeout | undefined;
@@ -54,5 +57,7 @@ export async function exportCommand(d: Deps, name: string, o: ExportOptions): Pr
       rec = { ...rec, expiresAt: d.now() + REFRESH_MARGIN_MS + 30_000 - 1000 };
     }
   }
+  process.removeListener('SIGINT', onSignal);
+  process.removeListener('SIGTERM', onSignal);
   d.stderr.write('Stopped watching.\n');
 }

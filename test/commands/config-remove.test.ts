@@ -28,7 +28,7 @@ describe('mailoauth config', () => {
     expect(r.code, r.stderr).toBe(0);
     expect(r.stdout).toMatch(/^# >>> mailoauth work >>>$/m);
     expect(r.stdout).toMatch(/^# <<< mailoauth work <<<$/m);
-    expect(r.stdout).toMatch(/passwordeval .*\/dist\/cli\.js.* token work/);
+    expect(r.stdout).toMatch(/passwordeval .*\/dist\/cli\.cjs.* token work/);
     expect(existsSync(join(e.HOME, '.msmtprc'))).toBe(false);
   });
 

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 
 /** The built CLI; MAILOAUTH_CLI overrides (the benchmark bundles this file elsewhere). */
-export const cliPath = () => process.env.MAILOAUTH_CLI ?? resolve(import.meta.dirname, '../../dist/cli.js');
+export const cliPath = () => process.env.MAILOAUTH_CLI ?? resolve(import.meta.dirname, '../../dist/cli.cjs');
 
 export interface RunResult {
   code: number | null;
