@@ -91,6 +91,42 @@ program
     await removeCommand(deps(), name, o);
   });
 
+program
+  .command('verify')
+  .description('log in to IMAP (folders, INBOX counts) and SMTP (AUTH only) with a fresh token; sends nothing unless --send-test')
+  .argument('<account>', 'account name (see mailoauth list)')
+  .option('--imap', 'check IMAP (default: IMAP and SMTP)')
+  .option('--smtp', 'check SMTP AUTH (default: IMAP and SMTP)')
+  .option('--send-test <to>', 'after SMTP AUTH, send one short test message to this address')
+  .option('--imap-host <host>').option('--imap-port <port>').option('--smtp-host <host>').option('--smtp-port <port>')
+  .option('--timeout-ms <ms>', 'deadline for each server (default 20000)')
+  .option('--json', 'print the report as JSON on stdout')
+  .action(async (name: string, o) => {
+    const { verifyCommand } = await import('./commands/verify.js');
+    await verifyCommand(deps(), name, o);
+  });
+
+program
+  .command('list')
+  .description('accounts with their access-token expiry and refresh-token age')
+  .option('--json', 'print the accounts as JSON')
+  .action(async (o) => {
+    const { listCommand } = await import('./commands/list.js');
+    await listCommand(deps(), o);
+  });
+
+program
+  .command('doctor')
+  .description('check keychain, accounts, tokens, IMAP/SMTP logins and mail clients; each problem with its fix')
+  .argument('[account]', 'check only this account (default: all)')
+  .option('--app-help', 'how to register your own app (and the admin-consent URL)')
+  .option('--timeout-ms <ms>', 'deadline for each server (default 20000)')
+  .option('--json', 'print the findings as JSON on stdout')
+  .action(async (name: string | undefined, o) => {
+    const { doctorCommand } = await import('./commands/doctor.js');
+    await doctorCommand(deps(), name, o);
+  });
+
 async function main(argv: string[]): Promise<number> {
   try {
     await program.parseAsync(argv);

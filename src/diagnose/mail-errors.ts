@@ -1,0 +1,266 @@
+import type { TlsMode } from '../account.js';
+import { ExitCode } from '../errors.js';
+import { claimsSummary, SCOPE_FOR, type MailProtocol, type TokenInspection } from './jwt.js';
+
+/**
+ * IMAP/SMTP failures → cause and exact fix (SPEC "Diagnosis", the mail-server half; AADSTS codes
+ * are in aadsts.ts). The input is a failure already reduced to what the server or the socket said
+ * (src/verify/failure.ts does that for imapflow and nodemailer), so the table is plain data.
+ */
+export interface MailFailure {
+  protocol: MailProtocol;
+  /** Where it broke: before a session existed, during AUTHENTICATE/AUTH, or on a later command. */
+  stage: 'connect' | 'auth' | 'command' | 'send';
+  /** Socket/TLS/library error code: ECONNREFUSED, ERR_SSL_WRONG_VERSION_NUMBER, GREETING_TIMEOUT, EAUTH... */
+  code?: string;
+  /** The server's own reply, verbatim (IMAP: the tagged response; SMTP: "535 5.7.3 ..."). */
+  serverText?: string;
+  /** SMTP reply code (535) when the server answered. */
+  replyCode?: number;
+  /** The library's message: shown when the server said nothing (connection errors). */
+  message: string;
+}
+
+export interface MailContext {
+  protocol: MailProtocol;
+  account: string;
+  email: string;
+  host: string;
+  port: number;
+  tls: TlsMode;
+  timeoutMs?: number;
+  /** What the access token says, when one was sent. */
+  token?: TokenInspection;
+}
+
+export interface MailDiagnosis {
+  /** Row id, stable for tests and --json. */
+  id: string;
+  exit: ExitCode;
+  cause: string;
+  fix: string;
+  /** What the server (or, when it never answered, the socket or TLS layer) said, verbatim: always shown, so unknown errors stay readable. */
+  said: string;
+  /** `said` is the server's reply (not a local error message). */
+  fromServer: boolean;
+  /** aud/scp/user of the token, when the server judged it. */
+  token?: string;
+}
+
+interface Row {
+  id: string;
+  exit: ExitCode;
+  match: (f: MailFailure, c: MailContext) => boolean;
+  cause: (c: MailContext, f: MailFailure) => string;
+  fix: (c: MailContext, f: MailFailure) => string;
+  /** Show the token's claims with this diagnosis. */
+  showToken?: boolean;
+}
+
+const LABEL: Record<MailProtocol, string> = { imap: 'IMAP', smtp: 'SMTP' };
+const where = (c: MailContext) => `${LABEL[c.protocol]} server ${c.host}:${c.port}`;
+const hostFlag = (c: MailContext) => `--${c.protocol}-host`;
+const portFlag = (c: MailContext) => `--${c.protocol}-port`;
+const text = (f: MailFailure) => `${f.serverText ?? ''}\n${f.message}`;
+const codeIs = (...codes: string[]) => (f: MailFailure) => f.code !== undefined && codes.includes(f.code);
+const said = (re: RegExp) => (f: MailFailure) => re.test(text(f));
+/** The socket or TLS layer said it (the server never answered), so its words cannot be a server reply. */
+const failedLocally = (re: RegExp) => (f: MailFailure) => f.serverText === undefined && re.test(f.message);
+const rejected = (f: MailFailure) => f.stage === 'auth' && (f.serverText !== undefined || f.code === 'EAUTH');
+const reauth = (c: MailContext) => `mailoauth setup --reauth ${c.account}`;
+const enableImap = (c: MailContext) => `Set-CASMailbox -Identity ${c.email} -ImapEnabled $true`;
+const enableSmtpAuth = (c: MailContext) => `Set-CASMailbox -Identity ${c.email} -SmtpClientAuthenticationDisabled $false`;
+const fullAccess = (c: MailContext) =>
+  `Add-MailboxPermission -Identity ${c.email} -User ${c.token?.claims?.user ?? '<signed-in user>'} -AccessRights FullAccess`;
+
+const NETWORK = ExitCode.Unavailable;
+const REJECTED = ExitCode.LoginRejected;
+
+/**
+ * First match wins: transport problems; then replies specific enough to name their cause; then what
+ * the token's claims explain; then the generic refusals, which name the usual causes.
+ */
+export const MAIL_ROWS: readonly Row[] = [
+  {
+    id: 'dns',
+    exit: NETWORK,
+    match: (f) => codeIs('ENOTFOUND', 'EAI_AGAIN', 'EDNS')(f) || failedLocally(/getaddrinfo/)(f),
+    cause: (c) => `The host name ${c.host} did not resolve (offline, a typo, or a DNS problem).`,
+    fix: (c) => `Check the network and the host name (Microsoft 365: IMAP outlook.office365.com, SMTP smtp.office365.com); another host: ${hostFlag(c)} HOST`,
+  },
+  {
+    id: 'refused',
+    exit: NETWORK,
+    match: (f) => codeIs('ECONNREFUSED')(f) || failedLocally(/ECONNREFUSED/)(f),
+    cause: (c) => `Nothing accepts connections on ${c.host}:${c.port}.`,
+    fix: (c) => `Check the port (Microsoft 365: IMAP 993, SMTP 587) and any firewall or VPN in the way; another port: ${portFlag(c)} PORT`,
+  },
+  {
+    id: 'tls-mode',
+    exit: NETWORK,
+    match: (f) => codeIs('ERR_SSL_WRONG_VERSION_NUMBER')(f) || failedLocally(/wrong version number|packet length too long|unknown protocol|http request/i)(f),
+    cause: (c) => `${c.host}:${c.port} does not speak TLS from the first byte (it expects STARTTLS or plain text), but ${c.tls === 'implicit' ? 'implicit TLS' : 'TLS'} was used.`,
+    fix: (c) => c.protocol === 'imap'
+      ? `Use the IMAPS port: ${portFlag(c)} 993 (port 143 means STARTTLS)`
+      : `Use the submission port with STARTTLS: ${portFlag(c)} 587 (port 465 means implicit TLS)`,
+  },
+  {
+    id: 'tls-hostname',
+    exit: NETWORK,
+    match: (f) => codeIs('ERR_TLS_CERT_ALTNAME_INVALID')(f) || failedLocally(/altnames|does not match certificate/i)(f),
+    cause: (c) => `The TLS certificate of ${c.host}:${c.port} is for another name.`,
+    fix: (c) => `Connect to a name the certificate lists (for Microsoft 365: ${c.protocol === 'imap' ? 'outlook.office365.com' : 'smtp.office365.com'}): ${hostFlag(c)} HOST`,
+  },
+  {
+    id: 'tls-untrusted',
+    exit: NETWORK,
+    match: (f) => /CERT|SELF_SIGNED|UNABLE_TO_(VERIFY|GET)/.test(f.code ?? '') || failedLocally(/certificate|self[- ]signed|unable to verify|local issuer/i)(f),
+    cause: (c) => `The TLS certificate of ${c.host}:${c.port} is not trusted (expired, self-signed, or from a private CA or a TLS-inspecting proxy).`,
+    fix: () => 'If a private CA is expected here, trust it for mailoauth: export NODE_EXTRA_CA_CERTS=/path/to/ca.pem and run again; otherwise do not send a token to this server',
+  },
+  {
+    id: 'timeout',
+    exit: NETWORK,
+    match: (f) => codeIs('ETIMEDOUT', 'ETIMEOUT', 'CONNECT_TIMEOUT', 'GREETING_TIMEOUT', 'UPGRADE_TIMEOUT', 'VERIFY_TIMEOUT')(f) || failedLocally(/timed? ?out|timeout|Greeting never received/i)(f),
+    cause: (c) => `${where(c)} did not answer${c.timeoutMs ? ` within ${c.timeoutMs} ms` : ''}.`,
+    fix: (c) => `Check the network (some networks block ports 993/587) and that ${c.port} is the right port` +
+      `${c.tls === 'starttls' ? ` (if this port expects TLS from the first byte: ${portFlag(c)} ${c.protocol === 'imap' ? 993 : 465})` : ''}; a slow server: --timeout-ms 60000`,
+  },
+  {
+    id: 'connection-lost',
+    exit: NETWORK,
+    match: (f) => f.stage === 'connect' || codeIs('ECONNRESET', 'EPIPE', 'EHOSTUNREACH', 'ENETUNREACH', 'EConnectionClosed', 'ClosedAfterConnectTLS', 'ClosedAfterConnectText', 'NoConnection', 'ESOCKET', 'ECONNECTION')(f),
+    cause: (c) => `The connection to ${c.host}:${c.port} failed or was closed before the login finished.`,
+    fix: () => 'Try again in a minute; if it keeps failing, check the network, VPN or proxy',
+  },
+  {
+    id: 'server-busy',
+    exit: NETWORK,
+    match: (f) => (f.replyCode !== undefined && f.replyCode >= 400 && f.replyCode < 500) || said(/\[UNAVAILABLE\]|\[SERVERBUG\]|^BYE\b|temporar/i)(f),
+    cause: (c) => `${where(c)} is temporarily unable to serve the login (busy, throttling, or an outage).`,
+    fix: () => 'Try again in a few minutes',
+  },
+  {
+    id: 'imap-not-connected',
+    exit: REJECTED,
+    match: (f) => f.protocol === 'imap' && said(/authenticated but not connected/i)(f),
+    cause: (c) => `The server accepted the token but will not open the mailbox ${c.email} for ${c.token?.claims?.user ? `the token's user ${c.token.claims.user}` : 'the user who signed in'}: the token's user is not the login user (or has no access to that mailbox).`,
+    fix: (c) => `Sign in again as ${c.email}: ${reauth(c)}. For a shared mailbox, an Exchange admin grants access instead: ${fullAccess(c)}`,
+    showToken: true,
+  },
+  {
+    id: 'smtp-auth-disabled',
+    exit: REJECTED,
+    match: (f) => f.protocol === 'smtp' && said(/5\.7\.139/)(f) && said(/SmtpClientAuthentication is disabled|smtp_auth_disabled/i)(f),
+    cause: () => 'SMTP AUTH (authenticated client submission) is disabled for this mailbox or for the whole organization.',
+    fix: (c) => `An Exchange admin runs: ${enableSmtpAuth(c)} (organization-wide: Set-TransportConfig -SmtpClientAuthenticationDisabled $false); it can take an hour to apply`,
+  },
+  {
+    id: 'smtp-security-defaults',
+    exit: REJECTED,
+    match: (f) => f.protocol === 'smtp' && said(/5\.7\.139/)(f) && said(/security defaults/i)(f),
+    cause: () => "The organization's security defaults block SMTP AUTH.",
+    fix: (c) => `An admin replaces security defaults with Conditional Access policies that allow it, then: ${enableSmtpAuth(c)}`,
+  },
+  {
+    id: 'smtp-5.7.139',
+    exit: REJECTED,
+    match: (f) => f.protocol === 'smtp' && said(/5\.7\.139/)(f),
+    cause: () => 'Microsoft refused SMTP AUTH for this mailbox (5.7.139): usually SMTP AUTH is disabled for it, or a policy blocks it.',
+    fix: (c) => `An Exchange admin runs: ${enableSmtpAuth(c)}; if it is already enabled, check security defaults and Conditional Access`,
+  },
+  {
+    id: 'token-user-mismatch',
+    exit: REJECTED,
+    match: (f, c) => rejected(f) && c.token?.user === 'mismatch',
+    cause: (c) => `The token belongs to ${c.token?.claims?.user}, but the login user is ${c.email}; the server refuses a token for another user (Microsoft: "User is authenticated but not connected").`,
+    fix: (c) => `Sign in again as ${c.email}: ${reauth(c)}. For a shared mailbox, an Exchange admin grants access instead: ${fullAccess(c)}`,
+    showToken: true,
+  },
+  {
+    id: 'token-audience',
+    exit: REJECTED,
+    match: (f, c) => rejected(f) && c.token?.audience === 'wrong',
+    cause: (c) => `The token is for ${c.token?.claims?.aud}, not for Exchange Online (https://outlook.office.com): the scopes were requested without their outlook.office.com prefix.`,
+    fix: (c) => `Sign in again with the account's default scopes (https://outlook.office.com/IMAP.AccessAsUser.All, .../SMTP.Send): ${reauth(c)}`,
+    showToken: true,
+  },
+  {
+    id: 'token-scope',
+    exit: REJECTED,
+    match: (f, c) => rejected(f) && c.token?.scopes[c.protocol] === 'missing',
+    cause: (c) => `The token lacks the ${SCOPE_FOR[c.protocol]} permission that ${LABEL[c.protocol]} needs.`,
+    fix: (c) => `Add the delegated permission ${SCOPE_FOR[c.protocol]} to the app registration (an admin may have to consent: mailoauth doctor --app-help), then: ${reauth(c)}`,
+    showToken: true,
+  },
+  {
+    id: 'token-expired',
+    exit: REJECTED,
+    match: (f, c) => rejected(f) && c.token?.expiry === 'expired',
+    cause: () => 'The token had expired when the server checked it.',
+    fix: (c) => `mailoauth token ${c.account} fetches a fresh one; if this repeats, check this machine's clock (timedatectl)`,
+    showToken: true,
+  },
+  {
+    id: 'smtp-5.7.3',
+    exit: REJECTED,
+    match: (f) => f.protocol === 'smtp' && (f.replyCode === 535 || said(/^535\b|5\.7\.3\b/)(f)),
+    cause: () => 'The SMTP server refused the token (535): SMTP AUTH disabled for the mailbox, a token without SMTP.Send, or a token for another user.',
+    fix: (c) => `Check the token's claims (scp must include SMTP.Send, the user must be ${c.email}); an Exchange admin enables SMTP AUTH with: ${enableSmtpAuth(c)}`,
+    showToken: true,
+  },
+  {
+    id: 'smtp-not-authenticated',
+    exit: REJECTED,
+    match: (f) => f.protocol === 'smtp' && said(/5\.7\.57|not authenticated/i)(f),
+    cause: () => 'The SMTP server did not count the session as authenticated when mail was submitted.',
+    fix: (c) => `An Exchange admin enables SMTP AUTH: ${enableSmtpAuth(c)}`,
+  },
+  {
+    id: 'smtp-send-as',
+    exit: REJECTED,
+    match: (f) => f.protocol === 'smtp' && said(/SendAsDenied|5\.2\.252|5\.7\.60/i)(f),
+    cause: (c) => `The mailbox may not send as the sender address (the test mail is sent from ${c.email}).`,
+    fix: (c) => `Sign in as ${c.email} (${reauth(c)}), or an Exchange admin grants Send As: Add-RecipientPermission -Identity ${c.email} -Trustee <signed-in user> -AccessRights SendAs`,
+  },
+  {
+    id: 'imap-auth-failed',
+    exit: REJECTED,
+    match: (f) => f.protocol === 'imap' && (f.stage === 'auth' || said(/AUTHENTICATE failed|AUTHENTICATIONFAILED|Authentication failed/i)(f)),
+    cause: (c) => `The IMAP server refused the token for ${c.email}${c.token?.format === 'jwt' ? ', although its audience, scopes and user look right' : ''}: IMAP is disabled for the mailbox, or the token was revoked or is not accepted by this server.`,
+    fix: (c) => `An Exchange admin enables IMAP for the mailbox: ${enableImap(c)}; if it is enabled, sign in again: ${reauth(c)}`,
+    showToken: true,
+  },
+  {
+    id: 'smtp-auth-failed',
+    exit: REJECTED,
+    match: (f) => f.protocol === 'smtp' && f.stage === 'auth',
+    cause: (c) => `The SMTP server refused the login of ${c.email}.`,
+    fix: (c) => `See the server's words above; an Exchange admin can enable SMTP AUTH with: ${enableSmtpAuth(c)}; more checks: mailoauth doctor ${c.account}`,
+    showToken: true,
+  },
+];
+
+/** Cause, fix and exit code for a failed IMAP/SMTP login; unknown failures keep the server's words. */
+export function diagnoseMailFailure(f: MailFailure, c: MailContext): MailDiagnosis {
+  const said = (f.serverText ?? f.message).trim();
+  const row = MAIL_ROWS.find((r) => r.match(f, c));
+  if (row) {
+    return { id: row.id, exit: row.exit, cause: row.cause(c, f), fix: row.fix(c, f), said, fromServer: f.serverText !== undefined, token: row.showToken ? claimsSummary(c.token) : undefined };
+  }
+  const answered = f.serverText !== undefined;
+  return {
+    id: 'unknown',
+    exit: answered ? REJECTED : ExitCode.Unexpected,
+    cause: answered ? `${where(c)} answered with an error mailoauth does not know.` : `Talking to ${where(c)} failed in a way mailoauth does not know.`,
+    fix: `Check what it said above; more checks: mailoauth doctor ${c.account}`,
+    said,
+    fromServer: answered,
+    token: answered ? claimsSummary(c.token) : undefined,
+  };
+}
+
+/** The lines under a diagnosis: what was said (by whom), and the token's claims when they matter. */
+export function diagnosisDetails(d: MailDiagnosis): string[] {
+  return [`${d.fromServer ? 'server said' : 'error'}: ${d.said}`, ...(d.token ? [`token: ${d.token}`] : [])];
+}
