@@ -211,7 +211,9 @@ describe.skipIf(skip)('real clients', () => {
         introspection.checks.filter((c) => c.account === name && c.active === active).length;
       try {
         const deadline = Date.now() + 40_000;
-        while (Date.now() < deadline && (checks(REFRESH.name, true) < 2 || checks(CONTROL.name, false) < 1)) await sleep(200);
+        // Dovecot logs the login after the token check answered: wait for both, not just the check.
+        while (Date.now() < deadline && (checks(REFRESH.name, true) < 2 || checks(CONTROL.name, false) < 1 ||
+          dovecot.loginsFor(REFRESH.user) < 2)) await sleep(200);
       } finally {
         for (const c of children) {
           try {
