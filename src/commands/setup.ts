@@ -69,13 +69,36 @@ export async function setupCommand(d: Deps, o: SetupOptions): Promise<void> {
   await store.set(accessKey(account.name), serializeAccess({ accessToken: s.result.accessToken, expiresAt: s.result.expiresOn?.getTime() ?? d.now(), scopes: s.result.scopes }));
   await updateAccounts(d.env, (f) => upsertAccount(f, account));
   d.stderr.write(`Signed in. Stored the refresh token in the ${account.store === 'keychain' ? 'OS keychain' : 'file store'} as "${account.name}".\n`);
-  if (plan.verify) d.stderr.write('IMAP/SMTP verification is not built yet; check with your mail client.\n');
+  if (plan.verify) await verifyBeforeWriting(d, account, s.result.accessToken, s.result.expiresOn?.getTime() ?? d.now(), o.clients);
   const written = await writeClients(d, account, o, interactive);
   d.stderr.write(
     `\nSummary for ${account.name}:\n` +
       `  refresh token: ${account.store === 'keychain' ? 'OS keychain (service mailoauth)' : 'file store (0600)'}\n` +
       (written.length ? written.map((w) => `  ${w}\n`).join('') : '  no mail-client config written (later: mailoauth config ACCOUNT --client NAME --write)\n') +
       `  mail clients get a fresh token with: ${d.selfPath} token ${account.name}\n`,
+  );
+}
+
+/** Clients that send mail: an SMTP refusal matters to them. */
+const SENDERS = ['msmtp', 'mutt', 'neomutt'];
+
+/**
+ * Log in to IMAP and SMTP with the new token before any config is written (SPEC, wizard step 5).
+ * An IMAP failure stops setup; an SMTP failure stops it only when a chosen client sends mail,
+ * otherwise it is reported with its fix and setup goes on. The token stays stored either way.
+ */
+async function verifyBeforeWriting(d: Deps, account: Account, token: string, expiresAt: number, clients: string | undefined): Promise<void> {
+  const { checkAccount, checkOptions, formatVerifyReport } = await import('./verify.js');
+  const run = await checkAccount(d, account, token, ['imap', 'smtp'], checkOptions({}, d.env));
+  d.stderr.write(formatVerifyReport(run, expiresAt));
+  const sends = (clients ?? '').split(',').some((c) => SENDERS.includes(c.trim()));
+  const fatal = run.results.flatMap((r) => (!r.ok && (r.protocol === 'imap' || sends) ? [r] : []));
+  if (fatal.length === 0) return;
+  const which = fatal.map((r) => (r.protocol === 'imap' ? 'IMAP' : 'SMTP')).join(' and ');
+  throw new UserError(
+    fatal.some((r) => r.diagnosis.exit === ExitCode.LoginRejected) ? ExitCode.LoginRejected : ExitCode.Unavailable,
+    `Signed in and stored the token, but the ${which} login failed (see above); no mail-client config was written.`,
+    `Fix the cause above, check with: mailoauth verify ${account.name}; then write the configs: mailoauth config ${account.name} --client NAME --write`,
   );
 }
 

@@ -77,15 +77,16 @@ function env(extra: NodeJS.ProcessEnv = {}) {
 }
 
 /** setup with the device flow, approved on the platform as `signInAs`, pointed at the local servers. */
-async function signIn(e: NodeJS.ProcessEnv, name: string, o: { signInAs?: string; extra?: string[] } = {}) {
+async function signIn(e: NodeJS.ProcessEnv, name: string, o: { signInAs?: string; extra?: string[]; verify?: boolean; expectCode?: number } = {}) {
   const p = start(['setup', '--yes', '--email', ALICE, '--name', name, '--flow', 'device', '--authority', idp.authority(),
     '--imap-host', 'localhost', '--imap-port', String(dovecot.imapsPort), '--smtp-host', 'localhost', '--smtp-port', String(smtp.port),
-    '--no-verify', ...(o.extra ?? [])], e);
+    ...(o.verify ? [] : ['--no-verify']), ...(o.extra ?? [])], e);
   p.endInput();
   const code = await until('the device code on stderr', () => /enter the code (\S+)/.exec(p.stderr())?.[1]);
   idp.approveDeviceCode(code, o.signInAs ?? ALICE);
   const r = await p.done;
-  expect(r.code, r.stderr).toBe(0);
+  expect(r.code, r.stderr).toBe(o.expectCode ?? 0);
+  return r;
 }
 
 async function accessToken(e: NodeJS.ProcessEnv, name: string): Promise<string> {
@@ -263,6 +264,16 @@ describe.skipIf(skip)('verify, list and doctor against Dovecot, the SMTP server 
 
   // ---- refused logins last ----------------------------------------------------------------
 
+  it('setup verifies IMAP and SMTP with the new token before writing the chosen client configs', async () => {
+    const e = env();
+    const r = await signIn(e, 'checked', { verify: true, extra: ['--clients', 'mbsync,msmtp', '--ca-file', caFile] });
+    expect(r.stderr).toMatch(/IMAP/);
+    expect(r.stderr).toMatch(/ok +IMAP login: .*INBOX 3 \/ unseen 2/);
+    expect(r.stderr).toMatch(/ok +SMTP login: .*AUTH XOAUTH2 ok/);
+    expect(r.stderr).toMatch(/mbsync: wrote .*\.mbsyncrc/);
+    expect(r.stderr).toMatch(/msmtp: wrote /);
+  });
+
   it('a token for another user (signed in as bob, mailbox alice) → exit 6, diagnosed, not a stack trace', async () => {
     const e = env();
     await signIn(e, 'wrong', { signInAs: BOB });
@@ -319,5 +330,14 @@ describe.skipIf(skip)('verify, list and doctor against Dovecot, the SMTP server 
     expect(j.smtp.diagnosis.fix).toContain('Set-CASMailbox -Identity alice@contoso.example -SmtpClientAuthenticationDisabled $false');
     expect(r.stderr).toMatch(/IMAP and SMTP verification failed for forged \(details in the JSON report\)/);
     expectDiagnosed(r, rec.accessToken);
+  });
+
+  it('setup whose IMAP login is refused (signed in as bob for alice) stops with exit 6 and writes no config', async () => {
+    const e = env();
+    const r = await signIn(e, 'refused', { verify: true, signInAs: BOB, expectCode: 6, extra: ['--clients', 'mbsync', '--ca-file', caFile] });
+    expect(r.stderr).toMatch(/no mail-client config was written/);
+    expect(r.stderr).toMatch(/mailoauth verify refused/);
+    expect(() => readFileSync(join(e.HOME, '.mbsyncrc'))).toThrow();
+    expect(r.stderr).not.toMatch(/^\s+at .+:\d+:\d+\)?$/m);
   });
 });
