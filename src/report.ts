@@ -8,7 +8,8 @@ export function report(e: unknown, stderr: NodeJS.WritableStream, debug: boolean
   }
   const err = e as Error;
   if (err?.name === 'ExitPromptError') {
-    stderr.write('mailoauth: cancelled; nothing was written.\n');
+    // Every write mailoauth makes is atomic: a cancel leaves what was done whole and nothing half-done.
+    stderr.write('mailoauth: cancelled.\n');
     return ExitCode.Usage;
   }
   stderr.write(`mailoauth: unexpected error: ${err?.message ?? String(e)}\n`);

@@ -10,6 +10,7 @@ import { createMsal, type MsalSession } from './msal.js';
 import { msalNode } from './msal-module.js';
 import { openBrowser } from './open-browser.js';
 import { requestScopes } from './scopes.js';
+import { startSpinner, type Spinner } from '../ui/spinner.js';
 
 export type Flow = 'device' | 'browser' | 'paste';
 
@@ -61,11 +62,13 @@ export async function signIn(d: Deps, req: SignInRequest): Promise<SignInResult>
 }
 
 async function deviceCode(d: Deps, msal: MsalSession, req: SignInRequest) {
+  let spinner: Spinner | undefined;
   const request = {
     scopes: requestScopes(req.scopes),
     cancel: false,
     deviceCodeCallback: (r: { message: string; userCode: string; verificationUri: string }) => {
       d.stderr.write(`\n${r.message}\n\n`);
+      spinner = startSpinner(d.stderr, d.isTTY, `Waiting for you to approve the sign-in (code ${r.userCode})... Ctrl-C cancels`);
     },
   };
   // Ctrl-C cancels the poll cleanly (MSAL checks the flag between polls) instead of killing mid-write.
@@ -79,6 +82,7 @@ async function deviceCode(d: Deps, msal: MsalSession, req: SignInRequest) {
     if (request.cancel) throw new UserError(ExitCode.Usage, 'Sign-in cancelled.', 'Nothing was stored. Run setup again when ready.');
     throw e;
   } finally {
+    spinner?.stop();
     process.removeListener('SIGINT', onSigint);
   }
 }

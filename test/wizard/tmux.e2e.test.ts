@@ -50,6 +50,8 @@ describe.skipIf(skip)('mailoauth setup typed by a person in tmux', () => {
     await tmux.waitFor(/❯ Device code/);
     tmux.keys('Enter');
     const code = (await tmux.waitFor(/enter the code (\S+) to authenticate/))[1]!;
+    // In a terminal, a progress line shows while the sign-in waits for approval.
+    await tmux.waitFor(new RegExp(`Waiting for you to approve the sign-in \\(code ${code}\\)`));
     idp.approveDeviceCode(code, USER);
     await tmux.waitFor(/Signed in\. Stored the refresh token in the OS keychain as "alice@contoso\.example"/);
     // Pick clients: keep the preselection (what is installed), then confirm each file after its diff.
