@@ -30,7 +30,10 @@ export async function refreshWithMsal(d: RefreshDeps, account: Account, store: S
     authority: account.authority,
     cache,
     authorityMetadata: account.authorityMetadata,
-    persist: (s) => store.set(msalKey(account.name), s),
+    persist: async (s) => {
+      await store.set(msalKey(account.name), s);
+      d.log?.('stored the refresh token');
+    },
     env: d.env,
     log: d.log,
   });
@@ -50,10 +53,11 @@ export async function refreshWithMsal(d: RefreshDeps, account: Account, store: S
   }
   const rec: AccessRecord = { v: 1, accessToken: result.accessToken, expiresAt: result.expiresOn.getTime(), scopes: result.scopes };
   await store.set(accessKey(account.name), serializeAccess(rec));
+  d.log?.('stored the access token');
   // Bookkeeping only: a busy accounts file must not cost the caller its token.
   await updateAccounts(d.env, (f) => ({
     ...f,
     accounts: f.accounts.map((a) => (a.name === account.name ? { ...a, lastRefreshAt: new Date(d.now()).toISOString() } : a)),
-  })).catch((e) => d.log?.(`could not record the refresh time: ${(e as Error).message}`));
+  })).then(() => d.log?.('recorded the refresh time'), (e) => d.log?.(`could not record the refresh time: ${(e as Error).message}`));
   return rec;
 }
