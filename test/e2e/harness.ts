@@ -1,0 +1,361 @@
+/**
+ * The world the end-to-end journeys run in, and the ways they drive the real mail clients.
+ *
+ * One world per journey file: a test CA, the local identity platform (HTTPS, plus introspection for
+ * Dovecot), a real Secret Service (gnome-keyring on a private bus), a real Dovecot whose oauth2 passdb
+ * asks the platform about every bearer token, and the XOAUTH2-only SMTP server, which checks tokens
+ * with the platform too and remembers which tokens it accepted. Nothing is mocked: the built
+ * `mailoauth` signs in, stores the token, writes the configs, and the clients run it by the absolute
+ * path setup wrote into their configs.
+ *
+ * Every client run goes through `timeout(1)` (mbsync hangs ~180 s when XOAUTH2 is refused) and a
+ * process-group kill as a backstop. Processes are spawned asynchronously: the identity platform and
+ * the SMTP server live in this process and must keep answering while a client runs.
+ */
+import { spawn, spawnSync } from 'node:child_process';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { X509Certificate, createHash } from 'node:crypto';
+import { chmodSync, copyFileSync, cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
+import { startDovecot, type DovecotServer, type SeedMessage } from '../fixtures/dovecot.js';
+import { startIdp, type Idp } from '../fixtures/idp.js';
+import { startSecretService, type SecretService } from '../fixtures/secret-service.js';
+import { startSmtp, type SmtpTestServer } from '../fixtures/smtp.js';
+import { makeTestCa, type TestCa } from '../fixtures/tls.js';
+import { cliPath, testEnv } from '../helpers/cli.js';
+import { TmuxSession } from '../helpers/tmux.js';
+
+export const USER = 'alice@contoso.example';
+export const CLIENTS = 'offlineimap,mbsync,neomutt,msmtp';
+
+/** What every journey's mailbox holds: one seen, two unseen, distinct subjects. */
+export const SEED: SeedMessage[] = [
+  { subject: 'Quarterly report draft', seen: true },
+  { subject: 'Lunch on Friday?' },
+  { subject: 'Server migration plan v2' },
+];
+
+/** The tools the journeys run (skipWithout's list). */
+export const TOOLS = ['dovecot', 'offlineimap', 'mbsync', 'neomutt', 'msmtp', 'tmux', 'script', 'timeout',
+  'dbus-run-session', 'gnome-keyring-daemon', 'secret-tool', 'openssl'];
+
+export interface World {
+  root: string;
+  /** The installed mailoauth (see installCli): what setup writes into every config. */
+  cli: string;
+  ca: TestCa;
+  idp: Idp;
+  ss: SecretService;
+  dovecot: DovecotServer;
+  smtp: SmtpTestServer;
+  /** Every token the SMTP server accepted, in order. */
+  smtpTokens: string[];
+  /** Every token Dovecot asked the platform about, in order, with the platform's answer. */
+  imapChecks: Array<{ token: string; active: boolean }>;
+  /** HOMEs made by userEnv, removed by stop(). */
+  homes: string[];
+  stop(): Promise<void>;
+}
+
+export async function startWorld(o: { users?: string[] } = {}): Promise<World> {
+  const root = mkdtempSync(join(tmpdir(), 'mailoauth-e2e-'));
+  const cli = installCli(root);
+  const users = o.users ?? [USER];
+  const ca = await makeTestCa(join(root, 'tls'));
+  const idp = await startIdp({ tls: ca, users: users.map((upn) => ({ upn })) });
+  const ss = await startSecretService();
+  const imapChecks: Array<{ token: string; active: boolean }> = [];
+  const witness = await introspectionWitness(idp.introspectUrl, imapChecks);
+  const dovecot = await startDovecot({ introspectUrl: witness.url, tls: ca, users, seed: Object.fromEntries(users.map((u) => [u, SEED])) });
+  const smtpTokens: string[] = [];
+  const smtp = await startSmtp({
+    tls: ca,
+    validate: (user, token) => {
+      const ok = idp.isValidAccessToken(token)?.upn.toLowerCase() === user.toLowerCase();
+      if (ok) smtpTokens.push(token);
+      return ok;
+    },
+  });
+  const homes: string[] = [];
+  return {
+    root, cli, ca, idp, ss, dovecot, smtp, smtpTokens, imapChecks, homes,
+    async stop() {
+      for (const h of homes) rmSync(h, { recursive: true, force: true });
+      await smtp.stop();
+      await dovecot.stop();
+      await witness.stop();
+      await idp.stop();
+      await ss.stop();
+      rmSync(root, { recursive: true, force: true });
+    },
+  };
+}
+
+/**
+ * Between Dovecot and the platform's introspection endpoint: forwards each check unchanged and notes
+ * the token and the answer, so a journey can tell WHICH token a client logged in with.
+ */
+async function introspectionWitness(target: string, seen: Array<{ token: string; active: boolean }>): Promise<{ url: string; stop(): Promise<void> }> {
+  const server = createServer((req, res) => {
+    const chunks: Buffer[] = [];
+    req.on('data', (c: Buffer) => chunks.push(c));
+    req.on('end', () => {
+      const body = Buffer.concat(chunks).toString('utf8');
+      fetch(target, { method: req.method, body: req.method === 'POST' ? body : undefined, headers: { 'content-type': req.headers['content-type'] ?? 'application/x-www-form-urlencoded' } })
+        .then(async (r) => {
+          const text = await r.text();
+          const token = new URLSearchParams(body).get('token') ?? '';
+          seen.push({ token, active: (JSON.parse(text) as { active?: boolean }).active === true });
+          res.writeHead(r.status, { 'content-type': r.headers.get('content-type') ?? 'application/json' }).end(text);
+        })
+        .catch((e: unknown) => res.writeHead(502).end(String(e)));
+    });
+  });
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+  return {
+    url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/introspect`,
+    stop: () => new Promise<void>((r) => {
+      server.close(() => r());
+      server.closeAllConnections();
+    }),
+  };
+}
+
+/**
+ * The built CLI (cliPath(): dist/cli.cjs, or MAILOAUTH_CLI) installed the way a user's npm prefix
+ * holds it, under a HOME-like directory whose name a shell, Python/ConfigParser, muttrc, mbsyncrc and
+ * msmtprc would each misread if setup quoted it wrongly: spaces, `$`, `;`, `&`, parentheses. (Quotes
+ * are refused by setup by design. `#`, `?` and `%` break the bundle itself for now: its import.meta.url
+ * shim turns the path into a URL without escaping them.) The clients run it by this path, through its
+ * `#!/usr/bin/env node` line, exactly as setup wrote it.
+ */
+export const INSTALL_DIR_NAME = 'Jane Doe/mail tools (npm) $PATH; &x';
+
+function installCli(root: string): string {
+  const built = cliPath();
+  const prefix = join(root, INSTALL_DIR_NAME, 'mailoauth');
+  mkdirSync(join(prefix, 'dist'), { recursive: true });
+  const cli = join(prefix, 'dist', 'cli.cjs');
+  copyFileSync(built, cli);
+  chmodSync(cli, 0o755);
+  cpSync(join(dirname(built), '..', 'templates'), join(prefix, 'templates'), { recursive: true });
+  symlinkSync(resolve(import.meta.dirname, '../../node_modules'), join(prefix, 'node_modules'));
+  return cli;
+}
+
+export type UserEnv = NodeJS.ProcessEnv & { HOME: string; XDG_CONFIG_HOME: string };
+
+/** A fresh user: a private HOME, the world's keychain, and trust in the test CA (for mailoauth's own HTTPS). */
+export function userEnv(w: World, extra: NodeJS.ProcessEnv = {}): UserEnv {
+  const env = testEnv({ ...w.ss.env, NODE_EXTRA_CA_CERTS: w.ca.caFile, MAILOAUTH_RETRY_BASE_MS: '50', LC_ALL: 'C.UTF-8', ...extra });
+  w.homes.push(env.HOME);
+  return env;
+}
+
+/** `mailoauth setup --yes` pointed at the world, writing all four client configs. */
+export function setupArgs(w: World, name: string, flow: 'device' | 'browser', extra: string[] = []): string[] {
+  return ['setup', '--yes', '--email', USER, '--name', name, '--flow', flow, '--authority', w.idp.authority(),
+    '--clients', CLIENTS, '--ca-file', w.ca.caFile,
+    '--imap-host', 'localhost', '--imap-port', String(w.dovecot.imapsPort),
+    '--smtp-host', 'localhost', '--smtp-port', String(w.smtp.port), ...extra];
+}
+
+/** `mailoauth ARGS` as the user types it: the installed CLI, run by its path. */
+export function mailoauth(w: World, args: string[], env: NodeJS.ProcessEnv, timeoutSec = 60): Promise<ToolResult> {
+  return runTool(w.cli, args, env, { timeoutSec });
+}
+
+/** Runs setup with the device flow and approves its code on the platform, as the user would in a browser. */
+export async function deviceSetup(w: World, env: UserEnv, args: string[]): Promise<ToolResult & { userCode: string }> {
+  const p = mailoauth(w, args, env, 90);
+  // Whichever comes first: the code on the platform, or setup ending (failing) without one.
+  const first = await Promise.race([w.idp.waitForDeviceCode(30_000).then((c) => ({ code: c.userCode })), p.then((r) => ({ ended: r }))]);
+  if ('ended' in first) throw new Error(`setup ended (exit ${first.ended.code}) before asking for a device code:\n${first.ended.out}`);
+  w.idp.approveDeviceCode(first.code, USER);
+  return { ...(await p), userCode: first.code };
+}
+
+export interface ToolResult {
+  code: number | null;
+  stdout: string;
+  stderr: string;
+  ms: number;
+  /** stdout + stderr. */
+  out: string;
+}
+
+/**
+ * A program run as the user would, in the user's HOME, bounded by `timeout(1)` (exit 124 when it
+ * fires) and by a process-group SIGKILL a little later.
+ */
+export function runTool(cmd: string, args: string[], env: NodeJS.ProcessEnv, o: { timeoutSec?: number; input?: string } = {}): Promise<ToolResult> {
+  const t0 = Date.now();
+  const limit = o.timeoutSec ?? 60;
+  return new Promise((resolve, reject) => {
+    const child = spawn('timeout', ['-k', '3', String(limit), cmd, ...args], { env, cwd: env.HOME, stdio: ['pipe', 'pipe', 'pipe'], detached: true });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (c: Buffer) => { stdout += c.toString(); });
+    child.stderr.on('data', (c: Buffer) => { stderr += c.toString(); });
+    child.stdin.on('error', () => {});
+    child.stdin.end(o.input ?? '');
+    const backstop = setTimeout(() => {
+      try {
+        process.kill(-child.pid!, 'SIGKILL');
+      } catch { /* gone */ }
+    }, (limit + 10) * 1000);
+    child.on('error', (e) => {
+      clearTimeout(backstop);
+      reject(e);
+    });
+    child.on('close', (code) => {
+      clearTimeout(backstop);
+      resolve({ code, stdout, stderr, ms: Date.now() - t0, out: stdout + stderr });
+    });
+  });
+}
+
+// ---- the four clients, each as its config (written by setup) says -------------------------------
+
+/**
+ * offlineimap and mbsync both default to ~/Mail/ACCOUNT; two different sync programs must not share
+ * a Maildir (each would upload the other's files). mbsync keeps the written Path (its root is the one
+ * setup creates); offlineimap's local folder is moved aside with its documented `-k` override, the
+ * rest of its block (server, TLS, CA, XOAUTH2 and the token expression) is used as written.
+ */
+export const offlineimapMaildir = (env: UserEnv, name: string) => join(env.HOME, 'Mail-offlineimap', name);
+export const mbsyncMaildir = (env: UserEnv, name: string) => join(env.HOME, 'Mail', name);
+
+export function offlineimap(env: UserEnv, name: string, timeoutSec = 60): Promise<ToolResult> {
+  return runTool('offlineimap', ['-o', '-u', 'basic', '-a', name, '-k', `Repository_${name}-local:localfolders=${offlineimapMaildir(env, name)}`], env, { timeoutSec });
+}
+
+export function mbsync(env: UserEnv, timeoutSec = 60): Promise<ToolResult> {
+  return runTool('mbsync', ['-a'], env, { timeoutSec });
+}
+
+export function msmtpSend(env: UserEnv, name: string, o: { to: string; subject: string }, timeoutSec = 30): Promise<ToolResult> {
+  const msg = [`From: Alice <${USER}>`, `To: <${o.to}>`, `Subject: ${o.subject}`, `Date: ${new Date().toUTCString()}`,
+    `Message-ID: <${Date.now()}.${process.pid}@e2e.mailoauth.test>`, '', 'Sent by msmtp with a token from mailoauth.', ''].join('\r\n');
+  return runTool('msmtp', ['-a', name, o.to], env, { input: msg, timeoutSec });
+}
+
+/**
+ * neomutt without a person: in a pseudo-terminal (`script`), it reads the config setup wrote, opens
+ * the IMAP inbox (logging in with the refresh command's token), and exits.
+ */
+export function neomuttBatch(env: UserEnv, timeoutSec = 30): Promise<ToolResult> {
+  return runTool('script', ['-qec', `neomutt -e 'set sleep_time = 0' -e 'push <exit>'`, '/dev/null'], { ...env, TERM: 'xterm' }, { timeoutSec });
+}
+
+/** neomutt as a person runs it, in tmux; resolves with the screen once every subject shows, then quits it. */
+export async function neomuttInTmux(env: UserEnv, subjects: string[], timeoutMs = 30_000): Promise<{ screen: string; exit: string }> {
+  const dir = mkdtempSync(join(tmpdir(), 'mailoauth-e2e-tmux-'));
+  const tmux = new TmuxSession(`neomutt-${Date.now()}`, dir);
+  try {
+    tmux.start(['neomutt'], { ...env, TERM: 'xterm-256color' });
+    const end = Date.now() + timeoutMs;
+    let screen = '';
+    while (!subjects.every((s) => screen.includes(s))) {
+      screen = tmux.screen();
+      if (/EXIT=\d+/.test(screen)) throw new Error(`neomutt exited before listing the inbox:\n${screen}`);
+      if (Date.now() > end) throw new Error(`neomutt never listed ${subjects.join(', ')} within ${timeoutMs} ms; the screen:\n${screen}`);
+      await sleep(150);
+    }
+    tmux.keys('q');
+    const exit = (await tmux.waitFor(/EXIT=(\d+)/, 15_000))[1]!;
+    return { screen, exit };
+  } finally {
+    tmux.kill();
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+// ---- what ended up where --------------------------------------------------------------------------
+
+/** Subjects of the messages in a Maildir folder (new/ and cur/). */
+export function maildirSubjects(folder: string): string[] {
+  return ['new', 'cur'].flatMap((sub) => {
+    const d = join(folder, sub);
+    if (!existsSync(d)) return [];
+    return readdirSync(d).map((f) => /^Subject: (.*)$/m.exec(readFileSync(join(d, f), 'utf8'))?.[1]?.trim() ?? `(no subject: ${f})`);
+  }).sort();
+}
+
+/** A keychain item as another Secret Service client (secret-tool) sees it; '' when absent. */
+export function keychainItem(env: NodeJS.ProcessEnv, username: string): string {
+  return spawnSync('secret-tool', ['lookup', 'service', 'mailoauth', 'username', username], { env, encoding: 'utf8', timeout: 10_000 }).stdout;
+}
+
+export function storedRefreshToken(env: NodeJS.ProcessEnv, name: string): string | undefined {
+  const cache = keychainItem(env, `${name}/msal`);
+  if (!cache) return undefined;
+  return Object.values(JSON.parse(cache).RefreshToken as Record<string, { secret: string }>)[0]?.secret;
+}
+
+/** The stored access record (what `token` serves from). */
+export function storedAccess(env: NodeJS.ProcessEnv, name: string): { accessToken: string; expiresAt: number } {
+  return JSON.parse(keychainItem(env, name)) as { accessToken: string; expiresAt: number };
+}
+
+/** Dovecot's successful XOAUTH2 logins of `user` so far. */
+export function xoauth2Logins(d: DovecotServer, user = USER): number {
+  return d.log().split('\n').filter((l) => l.includes(`Login: user=<${user.toLowerCase()}>, method=XOAUTH2`)).length;
+}
+
+export const refreshes = (idp: Idp) => idp.counts()['token:refresh_token'] ?? 0;
+
+const versions = new Map<string, string>();
+/** e.g. `offlineimap 8.0.0`, `mbsync (isync 1.4.4)`, `neomutt 20220429`, `msmtp 1.8.23`. */
+export function clientVersion(client: 'offlineimap' | 'mbsync' | 'neomutt' | 'msmtp'): string {
+  const cached = versions.get(client);
+  if (cached) return cached;
+  const args = client === 'neomutt' ? ['-v'] : ['--version'];
+  const r = spawnSync(client, args, { encoding: 'utf8', timeout: 10_000 });
+  const text = `${r.stdout}\n${r.stderr}`;
+  const v = {
+    offlineimap: /^(?:OfflineIMAP )?v?(\d+\.\d+\.\d+)/m,
+    mbsync: /isync (\d+\.\d+\.\d+)/,
+    neomutt: /NeoMutt (\d{8})/,
+    msmtp: /msmtp version (\d+\.\d+\.\d+)/,
+  }[client].exec(text)?.[1] ?? '?';
+  const label = client === 'mbsync' ? `mbsync (isync ${v})` : `${client} ${v}`;
+  versions.set(client, label);
+  return label;
+}
+
+/** One line per client of what it proved; shows in the test output (CI log). */
+export function proved(line: string): void {
+  console.log(`PROVED ${line}`);
+}
+
+export const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
+
+/**
+ * `$BROWSER` for the browser flow: real headless Chromium that loads the authorize URL, follows the
+ * platform's redirect to mailoauth's loopback listener, dumps the final page and exits. It trusts the
+ * test server's key only (`--ignore-certificate-errors-spki-list` with the SHA-256 of the identity
+ * platform's public key: every other certificate is still checked, unlike
+ * `--ignore-certificate-errors`); Chromium reads no CA file, and an NSS database would need certutil.
+ */
+export function chromiumOpener(w: World, dir: string): { browser: string; domFile: string; logFile: string; spki: string } {
+  const spki = createHash('sha256')
+    .update(new X509Certificate(readFileSync(w.ca.certFile)).publicKey.export({ type: 'spki', format: 'der' }))
+    .digest('base64');
+  const script = join(dir, 'headless-chromium.sh');
+  const domFile = join(dir, 'dom.html');
+  const logFile = join(dir, 'chromium.log');
+  const q = (s: string) => `'${s.replace(/'/g, `'\\''`)}'`;
+  writeFileSync(script, [
+    '#!/bin/sh',
+    '# Opened by mailoauth with the authorize URL as $1.',
+    `exec timeout -k 5 60 /usr/bin/chromium --headless --no-sandbox --disable-gpu --disable-quic --no-first-run \\`,
+    '  --disable-background-networking --disable-component-update --disable-sync --disable-dev-shm-usage \\',
+    `  --user-data-dir=${q(join(dir, 'profile'))} --ignore-certificate-errors-spki-list=${q(spki)} \\`,
+    `  --dump-dom "$1" >${q(domFile)} 2>${q(logFile)}`,
+    '',
+  ].join('\n'), { mode: 0o755 });
+  return { browser: script, domFile, logFile, spki };
+}

@@ -1,0 +1,88 @@
+/**
+ * Journey 4: the refresh token is revoked on the server (password reset, admin action) and the stored
+ * access token has expired. `mailoauth token` exits 3 and says to run `mailoauth setup --reauth`;
+ * each client, which runs that command for its token, must carry the advice to the user. None of them
+ * gets a token, so none may offer Dovecot or the SMTP server anything. Then the advice is followed:
+ * `setup --reauth` and the clients work again.
+ */
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { skipWithout } from '../helpers/tools.js';
+import {
+  TOOLS, USER, clientVersion, deviceSetup, mailoauth, maildirSubjects, mbsync, mbsyncMaildir, msmtpSend, neomuttBatch, offlineimap,
+  offlineimapMaildir, proved, refreshes, setupArgs, sleep, startWorld, storedAccess, userEnv, type World,
+} from './harness.js';
+
+const skip = skipWithout('e2e: revocation journey', TOOLS);
+const NAME = 'rev';
+const ADVICE = `mailoauth setup --reauth ${NAME}`;
+
+describe.skipIf(skip)('journey: revoked refresh token', () => {
+  let w: World;
+  beforeAll(async () => {
+    w = await startWorld();
+  });
+  afterAll(async () => {
+    await w?.stop();
+  });
+
+  it('token exits 3; offlineimap, mbsync, msmtp and neomutt fail fast pointing at setup --reauth; reauth fixes them', async () => {
+    const env = userEnv(w);
+    // A 2-second access token, so that it is really expired (not merely inside the margin) below.
+    w.idp.setAccessTokenLifetime(2);
+    const setup = await deviceSetup(w, env, setupArgs(w, NAME, 'device', ['--no-verify']));
+    expect(setup.code, setup.stderr).toBe(0);
+    w.idp.setAccessTokenLifetime(3600);
+
+    w.idp.revokeRefreshTokens(USER); // AADSTS50173 from now on
+    const { expiresAt } = storedAccess(env, NAME);
+    await sleep(Math.max(0, expiresAt - Date.now()) + 500);
+    w.idp.resetCounts();
+    const imapFrom = w.imapChecks.length;
+    const smtpFrom = w.smtp.authAttempts.length;
+    const loginsBefore = w.dovecot.log().split('\n').filter((l) => /Login: |auth failed/.test(l)).length;
+
+    const tok = await mailoauth(w, ['token', NAME], env, 30);
+    expect(tok.code, tok.stderr).toBe(3);
+    expect(tok.stdout).toBe('');
+    expect(tok.stderr).toContain(ADVICE);
+    expect(tok.stderr).toMatch(/AADSTS50173/);
+
+    // The clients, at once, each bounded by timeout(1) (mbsync would hang ~180 s on a refused token).
+    const [oi, mb, ms, nm] = await Promise.all([
+      offlineimap(env, NAME, 45),
+      mbsync(env, 45),
+      msmtpSend(env, NAME, { to: 'bob@example.org', subject: 'never sent' }, 45),
+      neomuttBatch(env, 45),
+    ]);
+    const results = { offlineimap: oi, mbsync: mb, msmtp: ms, neomutt: nm };
+    for (const [client, r] of Object.entries(results)) {
+      if (client !== 'neomutt') expect(r.code, `${client}: ${r.out}`).not.toBe(0);
+      expect(r.code, `${client} was stopped by timeout(1), it did not fail by itself: ${r.out}`).not.toBe(124);
+      expect(r.out, `${client} output`).toContain(ADVICE);
+    }
+    // No client had a token to offer: no login attempt reached Dovecot or the SMTP server's AUTH.
+    expect(w.imapChecks.length - imapFrom).toBe(0);
+    expect(w.smtp.authAttempts.length - smtpFrom).toBe(0);
+    expect(w.dovecot.log().split('\n').filter((l) => /Login: |auth failed/.test(l)).length).toBe(loginsBefore);
+    expect(w.smtp.messages.some((m) => /never sent/.test(m.raw))).toBe(false);
+    // Every attempt asked the platform and was refused; none was served a stale token.
+    expect(w.idp.requests().filter((q) => q.endpoint === 'token:refresh_token').every((q) => q.status === 400)).toBe(true);
+
+    const firstLine = (out: string) => out.split('\n').find((l) => l.includes(ADVICE))?.trim();
+    for (const [client, r] of Object.entries(results)) {
+      proved(`${clientVersion(client as keyof typeof results)}: failed in ${r.ms} ms (exit ${r.code}) without contacting the server, showing "${firstLine(r.out)}"`);
+    }
+
+    // Following the advice works: sign in again, and the same configs work without being rewritten.
+    const reauth = await deviceSetup(w, env, ['setup', '--reauth', NAME, '--yes', '--flow', 'device']);
+    expect(reauth.code, reauth.stderr).toBe(0);
+    const after = await offlineimap(env, NAME);
+    expect(after.code, after.out).toBe(0);
+    expect(maildirSubjects(join(offlineimapMaildir(env, NAME), 'INBOX'))).toHaveLength(3);
+    const mb2 = await mbsync(env);
+    expect(mb2.code, mb2.out).toBe(0);
+    expect(maildirSubjects(join(mbsyncMaildir(env, NAME), 'INBOX'))).toHaveLength(3);
+    expect(refreshes(w.idp)).toBeGreaterThan(0);
+  }, 150_000);
+});
