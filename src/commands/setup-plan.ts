@@ -5,12 +5,15 @@ import type { Flow } from '../auth/signin.js';
 import { DEFAULT_REDIRECT } from '../auth/signin.js';
 import { ExitCode, UserError } from '../errors.js';
 import { fullScopes, providerById, providerForEmail } from '../providers/table.js';
+import { checkFlowAllowed, clientSecretFromEnv, planOAuth2 } from './setup-plan-oauth2.js';
 
 export interface SetupOptions {
   email?: string;
   name?: string;
   provider?: string;
   clientId?: string;
+  /** Name of the environment variable holding the client secret (plain-OAuth2 providers). */
+  clientSecretEnv?: string;
   tenant?: string;
   flow?: string;
   store?: string;
@@ -36,6 +39,8 @@ export interface SetupPlan {
   flow: Flow;
   port?: number;
   verify: boolean;
+  /** The user's own client's secret (--client-secret-env): goes to the keychain, never accounts.json. */
+  clientSecret?: string;
 }
 
 const FLOWS: Flow[] = ['device', 'browser', 'paste'];
@@ -50,15 +55,20 @@ export function planSetup(o: SetupOptions, env: NodeJS.ProcessEnv, platform: Nod
   if (!email) throw new UserError(ExitCode.Usage, 'Missing --email.', 'mailoauth setup --email you@contoso.com --yes');
   checkEmail(email);
   const provider = o.provider ? providerById(o.provider) : existing ? providerById(existing.provider) : providerForEmail(email);
-  if (!provider) throw new UserError(ExitCode.Usage, `Unknown provider "${o.provider}".`, 'Use --provider microsoft365 or --provider outlook.com');
-  const flow = (o.flow ?? defaultFlow(env, platform)) as Flow;
+  if (!provider) throw new UserError(ExitCode.Usage, `Unknown provider "${o.provider}".`, 'Use --provider microsoft365, --provider outlook.com or --provider google');
+  // A provider without device code gets the browser even over SSH: the error would be no better.
+  const flow = (o.flow ?? (provider.unsupportedFlows?.device ? 'browser' : defaultFlow(env, platform))) as Flow;
   if (!FLOWS.includes(flow)) throw new UserError(ExitCode.Usage, `Unknown flow "${o.flow}".`, 'Use --flow device, --flow browser or --flow paste');
+  checkFlowAllowed(provider, flow);
   const store = (o.store ?? existing?.store ?? 'keychain') as StoreKind;
   if (!STORES.includes(store)) throw new UserError(ExitCode.Usage, `Unknown store "${o.store}".`, 'Use --store keychain (default) or --store file');
-  const clientId = checkClientId(o.clientId ?? existing?.clientId ?? provider.defaultClientId);
-  const tenant = o.tenant ?? existing?.tenant ?? provider.defaultTenant;
-  if (!/^[A-Za-z0-9.-]{1,128}$/.test(tenant)) throw new UserError(ExitCode.Usage, `"${tenant}" is not a tenant (a GUID, a domain, organizations, consumers or common).`, 'e.g. --tenant contoso.onmicrosoft.com');
-  const authority = checkAuthority(o.authority ?? (o.tenant || !existing ? `${provider.authorityHost}/${tenant}` : existing.authority));
+  const oauth2 = provider.oauth2 ? planOAuth2({ ...provider, oauth2: provider.oauth2 }, o, existing) : undefined;
+  if (!oauth2 && o.clientSecretEnv !== undefined) throw new UserError(ExitCode.Usage, `--client-secret-env is not supported for ${provider.label} yet.`, 'Leave it out');
+  const clientSecret = clientSecretFromEnv(o.clientSecretEnv, env);
+  const clientId = oauth2 ? oauth2.clientId : checkClientId(o.clientId ?? existing?.clientId ?? provider.defaultClientId);
+  const tenant = oauth2 ? '' : o.tenant ?? existing?.tenant ?? provider.defaultTenant;
+  if (!oauth2 && !/^[A-Za-z0-9.-]{1,128}$/.test(tenant)) throw new UserError(ExitCode.Usage, `"${tenant}" is not a tenant (a GUID, a domain, organizations, consumers or common).`, 'e.g. --tenant contoso.onmicrosoft.com');
+  const authority = oauth2 ? oauth2.authority : checkAuthority(o.authority ?? (o.tenant || !existing ? `${provider.authorityHost}/${tenant}` : existing.authority));
   const name = checkAccountName(o.name ?? existing?.name ?? email);
   const imap: Endpoint = { ...(existing?.imap ?? provider.imap) };
   const smtp: Endpoint = { ...(existing?.smtp ?? provider.smtp) };
@@ -74,6 +84,7 @@ export function planSetup(o: SetupOptions, env: NodeJS.ProcessEnv, platform: Nod
       name,
       email,
       provider: provider.id,
+      ...(oauth2 ? { auth: 'oauth2' as const, oauth2: oauth2.oauth2 } : {}),
       clientId,
       tenant,
       authority,
@@ -81,12 +92,13 @@ export function planSetup(o: SetupOptions, env: NodeJS.ProcessEnv, platform: Nod
       imap,
       smtp,
       store,
-      redirectUri: o.redirectUri ?? (flow === 'device' ? undefined : existing?.redirectUri ?? DEFAULT_REDIRECT[flow]),
+      redirectUri: oauth2 ? oauth2.redirectUri : o.redirectUri ?? (flow === 'device' ? undefined : existing?.redirectUri ?? DEFAULT_REDIRECT[flow]),
       createdAt: existing?.createdAt,
     },
     flow,
     port: o.port ? port(o.port, '--port') : undefined,
     verify: o.verify !== false,
+    ...(clientSecret ? { clientSecret } : {}),
   };
 }
 

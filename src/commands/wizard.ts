@@ -37,12 +37,17 @@ export async function askSetup(d: Deps, o: SetupOptions): Promise<SetupOptions> 
       choices: PROVIDERS.map((x) => ({ value: x.id, name: x.label })),
       default: providerById(det.provider) ? det.provider : 'microsoft365',
     });
-    if (!tenant && !o.authority) {
+    if (!tenant && !o.authority && !providerById(provider)?.oauth2) {
       const row = providerById(provider)!;
       tenant = det.tenant && det.provider === provider
         ? det.tenant
         : (await p.input({ id: 'tenant', message: 'Tenant (your organization\'s domain or tenant id)', default: row.defaultTenant })).trim();
     }
+  }
+  const row = providerById(provider ?? '');
+  if (row?.oauth2) {
+    const { askOAuth2Setup } = await import('./wizard-oauth2.js');
+    return askOAuth2Setup(d, o, email, { ...row, oauth2: row.oauth2 });
   }
   let clientId = o.clientId;
   if (!clientId) {
