@@ -13,6 +13,7 @@ import { authorizationUrl, pkcePair } from '../../src/auth/oauth2-signin.js';
 import { refresherFor } from '../../src/auth/refreshers.js';
 import { CLIENTS } from '../../src/clients/index.js';
 import { providerNotes } from '../../src/commands/doctor.js';
+import { listRow } from '../../src/commands/list.js';
 import { planSetup, type SetupOptions } from '../../src/commands/setup-plan.js';
 import { inspectFor } from '../../src/commands/verify.js';
 import { askSetup } from '../../src/commands/wizard.js';
@@ -221,6 +222,17 @@ describe('doctor and verify for Google accounts', () => {
     const [f] = providerNotes({ provider: 'google', clientId: OWN_ID });
     expect(f).toMatchObject({ level: 'warn', check: 'own client' });
     expect(f!.detail).toMatch(/"Testing" publishing status, Google expires its refresh tokens after 7 days/);
+  });
+
+  it.each([
+    [100, []],
+    [160, [/has not been used for 160 days; Google expires it after 6 months without use/]],
+  ])('list: a Google refresh token unused for %i days', (days, want) => {
+    const now = Date.parse('2025-12-01T00:00:00Z');
+    const a = { ...planSetup({ email: 'someone@gmail.com' }, {}, 'linux').account, createdAt: new Date(now - days * 86_400_000).toISOString() } as Account;
+    const w = listRow(a, { state: 'none' }, now).warnings;
+    expect(w).toHaveLength(want.length);
+    want.forEach((re, i) => expect(w[i]).toMatch(re));
   });
 
   it('an opaque Google access token is expected, not a warning', () => {
