@@ -173,6 +173,18 @@ describe.skipIf(skip)('Gmail: setup, token and verify against the Google stand-i
     expect(after).toBe(g.lastRefreshToken(USER));
   });
 
+  it('8 concurrent token processes at expiry share one refresh (the same lock as Microsoft accounts)', async () => {
+    const e = env();
+    g.setAccessTokenLifetime(240);
+    await signIn(e, 'crowd', ['--no-verify']);
+    g.setAccessTokenLifetime(3599);
+    g.resetCounts();
+    const results = await Promise.all(Array.from({ length: 8 }, () => run(['token', 'crowd'], e)));
+    for (const r of results) expect(r.code, r.stderr).toBe(0);
+    expect(new Set(results.map((r) => r.stdout)).size).toBe(1);
+    expect(g.counts()).toEqual({ 'token:refresh_token': 1 });
+  });
+
   it('revoked ("Token has been expired or revoked.") → exit 3 with the reauth command', async () => {
     const e = env();
     g.setAccessTokenLifetime(240);
