@@ -12,6 +12,8 @@ import { planSetup, redirectFallbacks, type SetupOptions, type SignInAttempt } f
  * metadata that points at them, so an interruption leaves either the old account or the new one.
  */
 export async function setupCommand(d: Deps, o: SetupOptions): Promise<void> {
+  // Read first: a corrupt accounts.json stops setup before any question, sign-in or write.
+  const accounts = readAccounts(d.env);
   if (!o.reauth) {
     if (d.isTTY && !o.yes) {
       const { askSetup } = await import('./wizard.js');
@@ -24,7 +26,7 @@ export async function setupCommand(d: Deps, o: SetupOptions): Promise<void> {
       );
     }
   }
-  const existing = o.reauth ? findAccount(readAccounts(d.env), o.reauth) : undefined;
+  const existing = o.reauth ? findAccount(accounts, o.reauth) : undefined;
   const plan = planSetup(o, d.env, process.platform, existing);
   const a = plan.account;
   const store = openStore(a.store, d.env);

@@ -61,6 +61,11 @@ const ROWS: Array<[number[], Diagnosis]> = [
     fix: relogin,
     exit: ExitCode.ReloginNeeded,
   }],
+  [[90002], {
+    cause: 'Microsoft knows no tenant by that name: the domain is not a Microsoft 365 organization, or the tenant is mistyped.',
+    fix: (c) => `Check the address. A personal Outlook.com/Hotmail address: --provider outlook.com; a work account: its tenant, e.g. mailoauth setup --email ${c.email ?? 'you@contoso.com'} --tenant contoso.onmicrosoft.com`,
+    exit: ExitCode.Usage,
+  }],
   [[50020], {
     cause: 'The account is not from this tenant or is the wrong type (personal vs work account).',
     fix: (c) => `Sign in with the right tenant: for a personal Outlook.com account use --tenant consumers, for a work account your organization's tenant: mailoauth setup --reauth ${c.account} --tenant <tenant>`,
