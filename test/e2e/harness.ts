@@ -59,7 +59,7 @@ export interface World {
   stop(): Promise<void>;
 }
 
-export async function startWorld(o: { users?: string[] } = {}): Promise<World> {
+export async function startWorld(o: { users?: string[]; sharedMailboxes?: string[] } = {}): Promise<World> {
   const root = mkdtempSync(join(tmpdir(), 'mailoauth-e2e-'));
   const cli = installCli(root);
   const users = o.users ?? [USER];
@@ -68,12 +68,14 @@ export async function startWorld(o: { users?: string[] } = {}): Promise<World> {
   const ss = await startSecretService();
   const imapChecks: Array<{ token: string; active: boolean }> = [];
   const witness = await introspectionWitness(idp.introspectUrl, imapChecks);
-  const dovecot = await startDovecot({ introspectUrl: witness.url, tls: ca, users, seed: Object.fromEntries(users.map((u) => [u, SEED])) });
+  const shared = o.sharedMailboxes ?? [];
+  const dovecot = await startDovecot({ introspectUrl: witness.url, tls: ca, users, sharedMailboxes: shared, seed: Object.fromEntries([...users, ...shared].map((u) => [u, SEED])) });
   const smtpTokens: string[] = [];
   const smtp = await startSmtp({
     tls: ca,
     validate: (user, token) => {
-      const ok = idp.isValidAccessToken(token)?.upn.toLowerCase() === user.toLowerCase();
+      const upn = idp.isValidAccessToken(token)?.upn;
+      const ok = upn !== undefined && idp.mayOpen(upn, user);
       if (ok) smtpTokens.push(token);
       return ok;
     },
@@ -103,7 +105,8 @@ async function introspectionWitness(target: string, seen: Array<{ token: string;
     req.on('data', (c: Buffer) => chunks.push(c));
     req.on('end', () => {
       const body = Buffer.concat(chunks).toString('utf8');
-      fetch(target, { method: req.method, body: req.method === 'POST' ? body : undefined, headers: { 'content-type': req.headers['content-type'] ?? 'application/x-www-form-urlencoded' } })
+      // The query (e.g. ?mailbox= for a shared mailbox's passdb) goes along.
+      fetch(target + (new URL(req.url ?? '/', 'http://x').search), { method: req.method, body: req.method === 'POST' ? body : undefined, headers: { 'content-type': req.headers['content-type'] ?? 'application/x-www-form-urlencoded' } })
         .then(async (r) => {
           const text = await r.text();
           const token = new URLSearchParams(body).get('token') ?? '';
