@@ -171,12 +171,12 @@ export function mailoauth(w: World, args: string[], env: NodeJS.ProcessEnv, time
 }
 
 /** Runs setup with the device flow and approves its code on the platform, as the user would in a browser. */
-export async function deviceSetup(w: World, env: UserEnv, args: string[]): Promise<ToolResult & { userCode: string }> {
+export async function deviceSetup(w: World, env: UserEnv, args: string[], upn = USER): Promise<ToolResult & { userCode: string }> {
   const p = mailoauth(w, args, env, 90);
   // Whichever comes first: the code on the platform, or setup ending (failing) without one.
   const first = await Promise.race([w.idp.waitForDeviceCode(30_000).then((c) => ({ code: c.userCode })), p.then((r) => ({ ended: r }))]);
   if ('ended' in first) throw new Error(`setup ended (exit ${first.ended.code}) before asking for a device code:\n${first.ended.out}`);
-  w.idp.approveDeviceCode(first.code, USER);
+  w.idp.approveDeviceCode(first.code, upn);
   return { ...(await p), userCode: first.code };
 }
 
