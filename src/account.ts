@@ -16,6 +16,13 @@ export interface Account {
   email: string;
   /** Row id in src/providers/table.ts. */
   provider: string;
+  /** Microsoft cloud (src/providers/clouds.ts); absent means the worldwide one. */
+  cloud?: string;
+  /**
+   * Shared mailbox: the user who signs in (and whose token it is) when `email` is a shared mailbox
+   * that user has full access to. Absent for a normal mailbox (then the signed-in user is `email`).
+   */
+  delegate?: string;
   clientId: string;
   tenant: string;
   /** Full authority URL, e.g. https://login.microsoftonline.com/organizations */

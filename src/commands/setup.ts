@@ -4,7 +4,8 @@ import { ExitCode, UserError } from '../errors.js';
 import { findAccount, readAccounts, updateAccounts, upsertAccount } from '../store/accounts.js';
 import { openStore } from '../store/open-store.js';
 import { accessKey, msalKey, serializeAccess } from '../store/records.js';
-import { planSetup, redirectFallbacks, type SetupOptions, type SignInAttempt } from './setup-plan.js';
+import type { Detection } from '../providers/detect.js';
+import { planSetup, redirectFallbacks, wantsDetection, type SetupOptions, type SignInAttempt } from './setup-plan.js';
 
 /**
  * `mailoauth setup` without the wizard: every answer from flags. Order matters for Ctrl-C and
@@ -27,21 +28,27 @@ export async function setupCommand(d: Deps, o: SetupOptions): Promise<void> {
     }
   }
   const existing = o.reauth ? findAccount(accounts, o.reauth) : undefined;
-  const plan = planSetup(o, d.env, process.platform, existing);
-  const a = plan.account;
-  const store = openStore(a.store, d.env);
+  // Bad answers and a missing keychain stop setup before anything goes on the network: planning
+  // without detection validates every flag (pure), then the store is proven writable.
+  const store = openStore(planSetup(o, d.env, process.platform, existing).account.store, d.env);
   await store.probe();
+  // Without the wizard, detection still feeds the defaults that no flag gave (the wizard did its own).
+  const detected = !existing && !(d.isTTY && !o.yes) && wantsDetection(o) ? await detectForFlags(d, o) : undefined;
+  const plan = planSetup(o, d.env, process.platform, existing, detected);
+  const a = plan.account;
   if (a.store === 'file') {
     d.stderr.write('Warning: --store file keeps the refresh token in a plain 0600 file under ~/.config/mailoauth/secrets, readable by anything running as you and copied by backups. Prefer the OS keychain.\n');
   }
-  d.stderr.write(`Signing in ${a.email} (${a.authority}, client ${a.clientId}, ${plan.flow} flow)\n`);
+  d.stderr.write(a.delegate
+    ? `Signing in ${plan.signInUser} for the shared mailbox ${a.email} (${a.authority}, client ${a.clientId}, ${plan.flow} flow)\n`
+    : `Signing in ${a.email} (${a.authority}, client ${a.clientId}, ${plan.flow} flow)\n`);
   const { signIn } = await import('../auth/signin.js');
   const interactive = d.isTTY && !o.yes;
   let attempt: SignInAttempt = { flow: plan.flow, redirectUri: a.redirectUri };
   let s;
   for (let tries = 1; ; tries++) {
     try {
-      s = await signIn(d, { account: a.name, email: a.email, clientId: a.clientId, authority: a.authority, scopes: a.scopes, flow: attempt.flow, redirectUri: attempt.redirectUri, port: plan.port });
+      s = await signIn(d, { account: a.name, email: plan.signInUser, clientId: a.clientId, authority: a.authority, scopes: a.scopes, flow: attempt.flow, redirectUri: attempt.redirectUri, port: plan.port });
       break;
     } catch (e) {
       // A redirect the app did not register is never a dead end: offer the other forms.
@@ -55,8 +62,8 @@ export async function setupCommand(d: Deps, o: SetupOptions): Promise<void> {
     }
   }
   const user = s.result.account?.username;
-  if (user && user.toLowerCase() !== a.email.toLowerCase()) {
-    d.stderr.write(`Warning: you signed in as ${user}, not ${a.email}. IMAP will reject the token ("User is authenticated but not connected") unless ${user} has access to ${a.email}.\n`);
+  if (user && user.toLowerCase() !== plan.signInUser.toLowerCase()) {
+    d.stderr.write(`Warning: you signed in as ${user}, not ${plan.signInUser}. IMAP will reject the token ("User is authenticated but not connected") unless ${user} has access to ${a.email}.\n`);
   }
   const account: Account = {
     ...a,
@@ -79,6 +86,16 @@ export async function setupCommand(d: Deps, o: SetupOptions): Promise<void> {
       (written.length ? written.map((w) => `  ${w}\n`).join('') : '  no mail-client config written (later: mailoauth config ACCOUNT --client NAME --write)\n') +
       `  mail clients get a fresh token with: ${d.selfPath} token ${account.name}\n`,
   );
+}
+
+/** Detection for `setup --yes`: shown, never asked; explicit flags override what it found. */
+async function detectForFlags(d: Deps, o: SetupOptions): Promise<Detection | undefined> {
+  if (!o.email) return undefined;
+  const { detectProvider } = await import('../providers/detect.js');
+  const { openidHostFor } = await import('../providers/clouds.js');
+  const det = await detectProvider(o.email, openidHostFor(o.authority, o.cloud), d.detectIo);
+  d.stderr.write(`Detected for ${o.email.slice(o.email.indexOf('@') + 1)}: ${det.evidence.join('; ')}\n`);
+  return det;
 }
 
 /** Clients that send mail: an SMTP refusal matters to them. */

@@ -64,7 +64,7 @@ export interface World {
 }
 
 /** Starts everything; if one part fails, what already runs is stopped before the error is thrown. */
-export async function startWorld(o: { users?: string[] } = {}): Promise<World> {
+export async function startWorld(o: { users?: string[]; sharedMailboxes?: string[] } = {}): Promise<World> {
   const root = mkdtempSync(join(tmpdir(), 'mailoauth-e2e-'));
   const homes: string[] = [];
   const keep = process.env.MAILOAUTH_KEEP_TEST_DIRS === '1';
@@ -95,13 +95,15 @@ export async function startWorld(o: { users?: string[] } = {}): Promise<World> {
     const imapChecks: Array<{ token: string; active: boolean }> = [];
     const witness = await introspectionWitness(idp.introspectUrl, imapChecks);
     stops.push(() => witness.stop());
-    const dovecot = await startDovecot({ introspectUrl: witness.url, tls: ca, users, seed: Object.fromEntries(users.map((u) => [u, SEED])) });
+    const shared = o.sharedMailboxes ?? [];
+    const dovecot = await startDovecot({ introspectUrl: witness.url, tls: ca, users, sharedMailboxes: shared, seed: Object.fromEntries([...users, ...shared].map((u) => [u, SEED])) });
     stops.push(() => dovecot.stop({ keep }));
     const smtpTokens: string[] = [];
     const smtp = await startSmtp({
       tls: ca,
       validate: (user, token) => {
-        const ok = idp.isValidAccessToken(token)?.upn.toLowerCase() === user.toLowerCase();
+        const upn = idp.isValidAccessToken(token)?.upn;
+        const ok = upn !== undefined && idp.mayOpen(upn, user);
         if (ok) smtpTokens.push(token);
         return ok;
       },
@@ -124,7 +126,8 @@ async function introspectionWitness(target: string, seen: Array<{ token: string;
     req.on('data', (c: Buffer) => chunks.push(c));
     req.on('end', () => {
       const body = Buffer.concat(chunks).toString('utf8');
-      fetch(target, { method: req.method, body: req.method === 'POST' ? body : undefined, headers: { 'content-type': req.headers['content-type'] ?? 'application/x-www-form-urlencoded' } })
+      // The query (e.g. ?mailbox= for a shared mailbox's passdb) goes along.
+      fetch(target + (new URL(req.url ?? '/', 'http://x').search), { method: req.method, body: req.method === 'POST' ? body : undefined, headers: { 'content-type': req.headers['content-type'] ?? 'application/x-www-form-urlencoded' } })
         .then(async (r) => {
           const text = await r.text();
           const token = new URLSearchParams(body).get('token') ?? '';
@@ -189,12 +192,12 @@ export function mailoauth(w: World, args: string[], env: NodeJS.ProcessEnv, time
 }
 
 /** Runs setup with the device flow and approves its code on the platform, as the user would in a browser. */
-export async function deviceSetup(w: World, env: UserEnv, args: string[]): Promise<ToolResult & { userCode: string }> {
+export async function deviceSetup(w: World, env: UserEnv, args: string[], upn = USER): Promise<ToolResult & { userCode: string }> {
   const p = mailoauth(w, args, env, 90);
   // Whichever comes first: the code on the platform, or setup ending (failing) without one.
   const first = await Promise.race([w.idp.waitForDeviceCode(30_000).then((c) => ({ code: c.userCode })), p.then((r) => ({ ended: r }))]);
   if ('ended' in first) throw new Error(`setup ended (exit ${first.ended.code}) before asking for a device code:\n${first.ended.out}`);
-  w.idp.approveDeviceCode(first.code, USER);
+  w.idp.approveDeviceCode(first.code, upn);
   return { ...(await p), userCode: first.code };
 }
 

@@ -43,6 +43,8 @@ describe.skipIf(skip)('mailoauth setup typed by a person in tmux', () => {
     await tmux.waitFor(new RegExp(`Microsoft tenant ${idp.tenantId}`));
     await tmux.waitFor(/Mail provider/);
     tmux.keys('Enter'); // accept the detected Microsoft 365
+    await tmux.waitFor(/Open a shared mailbox with alice@contoso\.example's sign-in/);
+    tmux.keys('Enter'); // no: Alice's own mailbox
     await tmux.waitFor(/Which app registration/);
     tmux.keys('Enter'); // Thunderbird's public client
     await tmux.waitFor(/How do you want to sign in\?/);
