@@ -105,9 +105,11 @@ export function networkDetectIo(o: NetworkDetectOptions = {}): DetectIo {
       }
     },
     async openid(authorityHost, domain) {
-      const res = await fetch(`${authorityHost}/${encodeURIComponent(domain)}/v2.0/.well-known/openid-configuration`, { signal: AbortSignal.timeout(timeoutMs) });
-      if (!res.ok) return undefined;
-      return (await res.json()) as OpenidDocument;
+      // httpRequest, not fetch: see src/auth/http-request.ts (fetch delays the process's exit).
+      const { httpRequest } = await import('../auth/http-request.js');
+      const res = await httpRequest('GET', `${authorityHost}/${encodeURIComponent(domain)}/v2.0/.well-known/openid-configuration`, { timeoutMs });
+      if (res.status !== 200) return undefined;
+      return JSON.parse(res.text) as OpenidDocument;
     },
   };
 }
