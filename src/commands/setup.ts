@@ -17,6 +17,8 @@ export async function setupCommand(d: Deps, o: SetupOptions): Promise<void> {
   const accounts = readAccounts(d.env);
   if (!o.reauth) {
     if (d.isTTY && !o.yes) {
+      // No questions for a person when the answers could not be kept: the keychain first.
+      if ((o.store ?? 'keychain') === 'keychain') await openStore('keychain', d.env).probe();
       const { askSetup } = await import('./wizard.js');
       o = await askSetup(d, o);
     } else if (!o.email) {
