@@ -5,7 +5,11 @@ import { defineConfig } from 'tsup';
  * 30-40 ms more than this bundle, and an ESM bundle must hoist every external import to the top.
  * Here our own modules are lazily initialised where src uses import(), and a dependency is required
  * only when the code that needs it runs: MSAL, inquirer, imapflow, nodemailer, proper-lockfile and
- * commander stay unloaded on a cache hit. `shims` provides import.meta.url (templates, createRequire).
+ * commander stay unloaded on a cache hit.
+ *
+ * import.meta.url (templates, createRequire) becomes a file URL built by pathToFileURL in the banner.
+ * tsup's own shim (`new URL("file:" + __filename)`) breaks for an install path holding `#`, `?` or
+ * `%` (`#` starts a fragment), and an npm prefix like "~/tools #2" is legal.
  */
 export default defineConfig({
   entry: { cli: 'src/main.ts' },
@@ -13,8 +17,11 @@ export default defineConfig({
   target: 'node20',
   platform: 'node',
   splitting: false,
-  shims: true,
+  shims: false,
+  define: { 'import.meta.url': '__mailoauthModuleUrl' },
   clean: true,
   sourcemap: false,
-  banner: { js: '#!/usr/bin/env node' },
+  banner: {
+    js: '#!/usr/bin/env node\n"use strict";\nconst __mailoauthModuleUrl = require("node:url").pathToFileURL(__filename).href;',
+  },
 });

@@ -22,6 +22,13 @@ export interface Account {
   email: string;
   /** Row id in src/providers/table.ts. */
   provider: string;
+  /** Microsoft cloud (src/providers/clouds.ts); absent means the worldwide one. */
+  cloud?: string;
+  /**
+   * Shared mailbox: the user who signs in (and whose token it is) when `email` is a shared mailbox
+   * that user has full access to. Absent for a normal mailbox (then the signed-in user is `email`).
+   */
+  delegate?: string;
   /**
    * Which adapter refreshes the token (src/auth/refreshers.ts): absent or 'msal' = MSAL (Microsoft
    * identity platform), 'oauth2' = plain OAuth2 (Google).

@@ -1,5 +1,5 @@
 import type { Readable, Writable } from 'node:stream';
-import { networkDetectIo, type DetectIo } from './providers/detect.js';
+import { dnsServersFromEnv, networkDetectIo, type DetectIo } from './providers/detect.js';
 import { inquirerPrompter, type Prompter } from './ui/prompter.js';
 
 /**
@@ -34,7 +34,7 @@ export function realDeps(debug = false): Deps {
     selfPath: process.argv[1] ?? 'mailoauth',
     debug,
     prompt: inquirerPrompter(process.stdin, process.stderr),
-    detectIo: networkDetectIo(),
+    detectIo: networkDetectIo({ dnsServers: dnsServersFromEnv(process.env) }),
   };
 }
 

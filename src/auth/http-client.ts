@@ -1,6 +1,7 @@
 import type { INetworkModule, NetworkRequestOptions, NetworkResponse } from '@azure/msal-node';
 import { envMs } from '../deps.js';
 import { DEFAULT_RETRY, nextDelay, parseRetryAfter, type Outcome, type RetryPolicy } from './retry-policy.js';
+import { httpRequest, type RawResponse } from './http-request.js';
 
 /** The last thing the identity platform said (or failed to say); MSAL's own errors drop most of it. */
 export interface Exchange {
@@ -36,7 +37,7 @@ export interface HttpClientOptions {
 }
 
 /**
- * MSAL's network seam (`system.networkClient`): fetch with a deadline per attempt, bounded retries
+ * MSAL's network seam (`system.networkClient`): one request (httpRequest) with a deadline per attempt, bounded retries
  * for transient failures (resets, timeouts, 5xx, 429 + Retry-After, bodies that are not JSON), and a
  * record of the last exchange so errors can be diagnosed with the server's own words.
  * The debug log names methods, paths and statuses only: never a body, so never a token.
@@ -81,31 +82,22 @@ export class RecordingHttpClient implements INetworkModule {
   }
 
   private async attempt(method: string, url: string, options?: NetworkRequestOptions) {
-    let res: Response;
-    let text: string;
+    let res: RawResponse;
     try {
-      res = await fetch(url, {
-        method,
-        headers: options?.headers,
-        body: method === 'POST' ? options?.body : undefined,
-        signal: AbortSignal.timeout(this.opts.timeoutMs),
-      });
-      text = await res.text();
+      res = await httpRequest(method, url, { headers: options?.headers, body: method === 'POST' ? options?.body : undefined, timeoutMs: this.opts.timeoutMs });
     } catch (e) {
       return { outcome: { kind: 'network', reason: networkReason(e, this.opts.timeoutMs) } as Outcome, headers: {} };
     }
-    const headers: Record<string, string> = {};
-    res.headers.forEach((v, k) => (headers[k.toLowerCase()] = v));
     let body: unknown;
     let json = false;
     try {
-      body = JSON.parse(text);
+      body = JSON.parse(res.text);
       json = typeof body === 'object' && body !== null;
     } catch {
       /* an HTML error page or a truncated answer */
     }
-    const outcome: Outcome = { kind: 'response', status: res.status, json, retryAfterSec: parseRetryAfter(res.headers.get('retry-after'), Date.now()) };
-    return { outcome, headers, body, text };
+    const outcome: Outcome = { kind: 'response', status: res.status, json, retryAfterSec: parseRetryAfter(res.headers['retry-after'] ?? null, Date.now()) };
+    return { outcome, headers: res.headers, body, text: res.text };
   }
 }
 
@@ -123,9 +115,9 @@ export function httpClientFromEnv(env: NodeJS.ProcessEnv, log?: (line: string) =
 }
 
 function networkReason(e: unknown, timeoutMs: number): string {
-  const err = e as Error & { cause?: { code?: string; message?: string } };
-  if (err.name === 'TimeoutError' || err.name === 'AbortError') return `no answer within ${timeoutMs} ms`;
-  const code = err.cause?.code;
+  const err = e as Error & { code?: string; cause?: { code?: string; message?: string } };
+  if (err.name === 'TimeoutError' || err.name === 'AbortError' || err.code === 'TIMEOUT') return `no answer within ${timeoutMs} ms`;
+  const code = err.code ?? err.cause?.code;
   if (code === 'ECONNRESET' || code === 'UND_ERR_SOCKET') return 'the connection was reset';
   if (code === 'ECONNREFUSED') return 'the connection was refused';
   if (code === 'ENOTFOUND' || code === 'EAI_AGAIN') return 'the host name did not resolve (offline?)';

@@ -2,7 +2,7 @@ import type { Account } from '../account.js';
 import { envMs } from '../deps.js';
 import { updateAccounts } from '../store/accounts.js';
 import { withLock } from '../store/lock.js';
-import { accessKey, decideToken, parseAccess, serializeAccess, type AccessRecord } from '../store/records.js';
+import { accessKey, decideUnderLock, parseAccess, serializeAccess, type AccessRecord } from '../store/records.js';
 import type { SecretStore } from '../store/secret-store.js';
 import { refresherFor } from './refreshers.js';
 
@@ -15,17 +15,18 @@ export interface RefreshDeps {
 /**
  * The slow path of `mailoauth token`: one refresh per account at a time, across processes.
  * Whoever gets the lock first refreshes; everyone queued behind it finds a fresh access record and
- * returns it without a request of its own, and without ever loading MSAL.
+ * returns it without a request of its own, and without ever loading MSAL. `seen` is the record the
+ * caller found before it queued: one written since counts as fresh (see decideUnderLock).
  * The protocol (MSAL, plain OAuth2) is the account's adapter's business: it stores a rotated refresh
  * token before it returns; this stores the access record before the caller prints it.
  */
-export async function refreshUnderLock(d: RefreshDeps, account: Account, store: SecretStore): Promise<AccessRecord> {
+export async function refreshUnderLock(d: RefreshDeps, account: Account, store: SecretStore, seen?: AccessRecord): Promise<AccessRecord> {
   const waitMs = envMs(d.env, 'MAILOAUTH_LOCK_WAIT_MS', 90_000);
   const staleMs = envMs(d.env, 'MAILOAUTH_LOCK_STALE_MS', 10_000);
   d.log?.('waiting for the refresh lock');
   return withLock(d.env, `token-${account.name}`, { waitMs, staleMs }, async () => {
     d.log?.('holding the refresh lock');
-    const again = decideToken(parseAccess(await store.get(accessKey(account.name))), d.now());
+    const again = decideUnderLock(parseAccess(await store.get(accessKey(account.name))), seen, d.now());
     if ('use' in again) {
       d.log?.('another process refreshed while we waited; using its token');
       return again.use;

@@ -21,6 +21,8 @@ export interface ListRow {
   account: string;
   provider: string;
   email: string;
+  /** A shared mailbox's account: who signs in for it (the token is theirs); null otherwise. */
+  signedInAs: string | null;
   store: Account['store'];
   tokenState: TokenState;
   /** ISO time the stored access token expires, when there is one. */
@@ -44,6 +46,7 @@ export function listRow(a: Account, token: { state: TokenState; expiresAt?: numb
     account: a.name,
     provider: a.provider,
     email: a.email,
+    signedInAs: a.delegate ?? null,
     store: a.store,
     tokenState: token.state,
     tokenExpiresAt: token.expiresAt !== undefined ? new Date(token.expiresAt).toISOString() : null,
@@ -78,7 +81,7 @@ export function formatTable(rows: ListRow[], now: number): string {
   const body = rows.map((r) => [
     r.account,
     r.provider,
-    r.email,
+    r.signedInAs ? `${r.email} (as ${r.signedInAs})` : r.email,
     formatExpiry(r, now),
     `${lastUsedText(r.refreshTokenAgeDays)}${r.warnings.length ? ' (renew soon!)' : ''}`,
   ]);

@@ -4,6 +4,8 @@ import { defaultFlow } from '../auth/default-flow.js';
 import type { Flow } from '../auth/signin.js';
 import { DEFAULT_REDIRECT } from '../auth/signin.js';
 import { ExitCode, UserError } from '../errors.js';
+import { checkCloud, inCloud, providerHasClouds, type CloudId } from '../providers/clouds.js';
+import type { Detection } from '../providers/detect.js';
 import { fullScopes, providerById, providerForEmail } from '../providers/table.js';
 import { checkFlowAllowed, clientSecretFromEnv, planOAuth2 } from './setup-plan-oauth2.js';
 
@@ -15,6 +17,10 @@ export interface SetupOptions {
   /** Name of the environment variable holding the client secret (plain-OAuth2 providers). */
   clientSecretEnv?: string;
   tenant?: string;
+  /** public, usgov, usgov-dod or china (src/providers/clouds.ts). */
+  cloud?: string;
+  /** A shared mailbox opened with the signed-in user's token (`--email` is then the user who signs in). */
+  mailbox?: string;
   flow?: string;
   store?: string;
   authority?: string;
@@ -36,6 +42,8 @@ export interface SetupOptions {
 
 export interface SetupPlan {
   account: Omit<Account, 'createdAt' | 'homeAccountId'> & { createdAt?: string };
+  /** Who signs in: the account's email, or for a shared mailbox its delegate. */
+  signInUser: string;
   flow: Flow;
   port?: number;
   verify: boolean;
@@ -47,31 +55,44 @@ const FLOWS: Flow[] = ['device', 'browser', 'paste'];
 const STORES: StoreKind[] = ['keychain', 'file'];
 
 /**
- * Every decision of a non-interactive setup, from flags (and, for --reauth, the stored account):
- * pure, so each flag's effect is a table row in the tests.
+ * Every decision of a non-interactive setup, from flags, the stored account (--reauth) and what
+ * detection found, in that order of precedence: pure, so each flag's effect is a table row in the tests.
  */
-export function planSetup(o: SetupOptions, env: NodeJS.ProcessEnv, platform: NodeJS.Platform, existing?: Account): SetupPlan {
-  const email = o.email ?? existing?.email;
-  if (!email) throw new UserError(ExitCode.Usage, 'Missing --email.', 'mailoauth setup --email you@contoso.com --yes');
-  checkEmail(email);
-  const provider = o.provider ? providerById(o.provider) : existing ? providerById(existing.provider) : providerForEmail(email);
+export function planSetup(o: SetupOptions, env: NodeJS.ProcessEnv, platform: NodeJS.Platform, existing?: Account, detected?: Detection): SetupPlan {
+  const signInUser = o.email ?? (existing ? existing.delegate ?? existing.email : undefined);
+  if (!signInUser) throw new UserError(ExitCode.Usage, 'Missing --email.', 'mailoauth setup --email you@contoso.com --yes');
+  checkEmail(signInUser);
+  const byDetection = detected && providerById(detected.provider) ? providerById(detected.provider) : undefined;
+  const provider = o.provider ? providerById(o.provider) : existing ? providerById(existing.provider) : byDetection ?? providerForEmail(signInUser);
   if (!provider) throw new UserError(ExitCode.Usage, `Unknown provider "${o.provider}".`, 'Use --provider microsoft365, --provider outlook.com or --provider google');
+  const detectedHere = detected?.provider === provider.id ? detected : undefined;
+  const cloud: CloudId = checkCloud(o.cloud ?? existing?.cloud ?? (providerHasClouds(provider.id) ? detectedHere?.cloud : undefined) ?? 'public');
+  const row = inCloud(provider, cloud);
+  const mailboxArg = o.mailbox ?? (existing?.delegate ? existing.email : undefined);
+  const mailbox = mailboxArg && mailboxArg.toLowerCase() !== signInUser.toLowerCase() ? checkEmail(mailboxArg) : undefined;
+  if (mailbox && !providerHasClouds(provider.id)) {
+    throw new UserError(ExitCode.Usage, `${provider.label} has no shared mailboxes: --mailbox is for Microsoft 365.`, 'Leave out --mailbox, or use --provider microsoft365');
+  }
   // A provider without device code gets the browser even over SSH: the error would be no better.
   const flow = (o.flow ?? (provider.unsupportedFlows?.device ? 'browser' : defaultFlow(env, platform))) as Flow;
   if (!FLOWS.includes(flow)) throw new UserError(ExitCode.Usage, `Unknown flow "${o.flow}".`, 'Use --flow device, --flow browser or --flow paste');
   checkFlowAllowed(provider, flow);
   const store = (o.store ?? existing?.store ?? 'keychain') as StoreKind;
   if (!STORES.includes(store)) throw new UserError(ExitCode.Usage, `Unknown store "${o.store}".`, 'Use --store keychain (default) or --store file');
-  const oauth2 = provider.oauth2 ? planOAuth2({ ...provider, oauth2: provider.oauth2 }, o, existing) : undefined;
+  // A --reauth that moves the account to another provider or cloud takes that row's hosts and scopes.
+  const moved = existing !== undefined && ((o.cloud !== undefined && o.cloud !== (existing.cloud ?? 'public')) || (o.provider !== undefined && o.provider !== existing.provider));
+  // Plain-OAuth2 rows (Google): no tenant, their own client ids, endpoints and loopback redirect.
+  const oauth2 = provider.oauth2 ? planOAuth2({ ...provider, oauth2: provider.oauth2 }, o, moved ? undefined : existing) : undefined;
   if (!oauth2 && o.clientSecretEnv !== undefined) throw new UserError(ExitCode.Usage, `--client-secret-env is not supported for ${provider.label} yet.`, 'Leave it out');
   const clientSecret = clientSecretFromEnv(o.clientSecretEnv, env);
   const clientId = oauth2 ? oauth2.clientId : checkClientId(o.clientId ?? existing?.clientId ?? provider.defaultClientId);
-  const tenant = oauth2 ? '' : o.tenant ?? existing?.tenant ?? provider.defaultTenant;
+  const tenant = oauth2 ? '' : o.tenant ?? (moved ? undefined : existing?.tenant) ?? detectedHere?.tenant ?? row.defaultTenant;
   if (!oauth2 && !/^[A-Za-z0-9.-]{1,128}$/.test(tenant)) throw new UserError(ExitCode.Usage, `"${tenant}" is not a tenant (a GUID, a domain, organizations, consumers or common).`, 'e.g. --tenant contoso.onmicrosoft.com');
-  const authority = oauth2 ? oauth2.authority : checkAuthority(o.authority ?? (o.tenant || !existing ? `${provider.authorityHost}/${tenant}` : existing.authority));
+  const authority = oauth2 ? oauth2.authority : checkAuthority(o.authority ?? (o.tenant || moved || !existing ? `${row.authorityHost}/${tenant}` : existing.authority));
+  const email = mailbox ?? signInUser;
   const name = checkAccountName(o.name ?? existing?.name ?? email);
-  const imap: Endpoint = { ...(existing?.imap ?? provider.imap) };
-  const smtp: Endpoint = { ...(existing?.smtp ?? provider.smtp) };
+  const imap: Endpoint = { ...(existing && !moved ? existing.imap : row.imap) };
+  const smtp: Endpoint = { ...(existing && !moved ? existing.smtp : row.smtp) };
   if (o.imapHost) imap.host = o.imapHost;
   if (o.imapPort) imap.port = port(o.imapPort, '--imap-port');
   if (o.smtpHost) smtp.host = o.smtpHost;
@@ -83,23 +104,35 @@ export function planSetup(o: SetupOptions, env: NodeJS.ProcessEnv, platform: Nod
     account: {
       name,
       email,
+      ...(mailbox ? { delegate: signInUser } : {}),
       provider: provider.id,
+      ...(cloud !== 'public' ? { cloud } : {}),
       ...(oauth2 ? { auth: 'oauth2' as const, oauth2: oauth2.oauth2 } : {}),
       clientId,
       tenant,
       authority,
-      scopes: existing?.scopes ?? fullScopes(provider),
+      scopes: existing && !moved ? existing.scopes : fullScopes(row),
       imap,
       smtp,
       store,
       redirectUri: oauth2 ? oauth2.redirectUri : o.redirectUri ?? (flow === 'device' ? undefined : existing?.redirectUri ?? DEFAULT_REDIRECT[flow]),
       createdAt: existing?.createdAt,
     },
+    signInUser,
     flow,
     port: o.port ? port(o.port, '--port') : undefined,
     verify: o.verify !== false,
     ...(clientSecret ? { clientSecret } : {}),
   };
+}
+
+/**
+ * Whether setup without a wizard should look the domain up: only when a flag leaves something
+ * detection can answer (provider, tenant, cloud). Consumer domains need no lookup.
+ */
+export function wantsDetection(o: SetupOptions): boolean {
+  if (o.provider && o.provider !== 'microsoft365') return false;
+  return !(o.cloud && (o.tenant || o.authority));
 }
 
 function port(v: string, flag: string): number {

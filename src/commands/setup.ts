@@ -4,8 +4,9 @@ import { ExitCode, UserError } from '../errors.js';
 import { findAccount, readAccounts, updateAccounts, upsertAccount } from '../store/accounts.js';
 import { openStore } from '../store/open-store.js';
 import { accessKey, msalKey, serializeAccess } from '../store/records.js';
+import type { Detection } from '../providers/detect.js';
 import type { SecretStore } from '../store/secret-store.js';
-import { planSetup, redirectFallbacks, type SetupOptions, type SetupPlan, type SignInAttempt } from './setup-plan.js';
+import { planSetup, redirectFallbacks, wantsDetection, type SetupOptions, type SetupPlan, type SignInAttempt } from './setup-plan.js';
 
 /**
  * `mailoauth setup` without the wizard: every answer from flags. Order matters for Ctrl-C and
@@ -13,8 +14,12 @@ import { planSetup, redirectFallbacks, type SetupOptions, type SetupPlan, type S
  * metadata that points at them, so an interruption leaves either the old account or the new one.
  */
 export async function setupCommand(d: Deps, o: SetupOptions): Promise<void> {
+  // Read first: a corrupt accounts.json stops setup before any question, sign-in or write.
+  const accounts = readAccounts(d.env);
   if (!o.reauth) {
     if (d.isTTY && !o.yes) {
+      // No questions for a person when the answers could not be kept: the keychain first.
+      if ((o.store ?? 'keychain') === 'keychain') await openStore('keychain', d.env).probe();
       const { askSetup } = await import('./wizard.js');
       o = await askSetup(d, o);
     } else if (!o.email) {
@@ -25,15 +30,21 @@ export async function setupCommand(d: Deps, o: SetupOptions): Promise<void> {
       );
     }
   }
-  const existing = o.reauth ? findAccount(readAccounts(d.env), o.reauth) : undefined;
-  const plan = planSetup(o, d.env, process.platform, existing);
-  const a = plan.account;
-  const store = openStore(a.store, d.env);
+  const existing = o.reauth ? findAccount(accounts, o.reauth) : undefined;
+  // Bad answers and a missing keychain stop setup before anything goes on the network: planning
+  // without detection validates every flag (pure), then the store is proven writable.
+  const store = openStore(planSetup(o, d.env, process.platform, existing).account.store, d.env);
   await store.probe();
+  // Without the wizard, detection still feeds the defaults that no flag gave (the wizard did its own).
+  const detected = !existing && !(d.isTTY && !o.yes) && wantsDetection(o) ? await detectForFlags(d, o) : undefined;
+  const plan = planSetup(o, d.env, process.platform, existing, detected);
+  const a = plan.account;
   if (a.store === 'file') {
     d.stderr.write('Warning: --store file keeps the refresh token in a plain 0600 file under ~/.config/mailoauth/secrets, readable by anything running as you and copied by backups. Prefer the OS keychain.\n');
   }
-  d.stderr.write(`Signing in ${a.email} (${a.authority}, client ${a.clientId}, ${plan.flow} flow)\n`);
+  d.stderr.write(a.delegate
+    ? `Signing in ${plan.signInUser} for the shared mailbox ${a.email} (${a.authority}, client ${a.clientId}, ${plan.flow} flow)\n`
+    : `Signing in ${a.email} (${a.authority}, client ${a.clientId}, ${plan.flow} flow)\n`);
   const interactive = d.isTTY && !o.yes;
   // One sign-in adapter per token protocol; each stores its secrets, then the metadata.
   const { account, accessToken, expiresAt } = a.auth === 'oauth2'
@@ -64,7 +75,7 @@ async function signInMsalAccount(d: Deps, plan: SetupPlan, store: SecretStore, i
   let s;
   for (let tries = 1; ; tries++) {
     try {
-      s = await signIn(d, { account: a.name, email: a.email, clientId: a.clientId, authority: a.authority, scopes: a.scopes, flow: attempt.flow, redirectUri: attempt.redirectUri, port: plan.port });
+      s = await signIn(d, { account: a.name, email: plan.signInUser, clientId: a.clientId, authority: a.authority, scopes: a.scopes, flow: attempt.flow, redirectUri: attempt.redirectUri, port: plan.port });
       break;
     } catch (e) {
       // A redirect the app did not register is never a dead end: offer the other forms.
@@ -78,8 +89,8 @@ async function signInMsalAccount(d: Deps, plan: SetupPlan, store: SecretStore, i
     }
   }
   const user = s.result.account?.username;
-  if (user && user.toLowerCase() !== a.email.toLowerCase()) {
-    d.stderr.write(`Warning: you signed in as ${user}, not ${a.email}. IMAP will reject the token ("User is authenticated but not connected") unless ${user} has access to ${a.email}.\n`);
+  if (user && user.toLowerCase() !== plan.signInUser.toLowerCase()) {
+    d.stderr.write(`Warning: you signed in as ${user}, not ${plan.signInUser}. IMAP will reject the token ("User is authenticated but not connected") unless ${user} has access to ${a.email}.\n`);
   }
   const account: Account = {
     ...a,
@@ -94,6 +105,16 @@ async function signInMsalAccount(d: Deps, plan: SetupPlan, store: SecretStore, i
   await store.set(accessKey(account.name), serializeAccess({ accessToken: s.result.accessToken, expiresAt: s.result.expiresOn?.getTime() ?? d.now(), scopes: s.result.scopes }));
   await updateAccounts(d.env, (f) => upsertAccount(f, account));
   return { account, accessToken: s.result.accessToken, expiresAt: s.result.expiresOn?.getTime() ?? d.now() };
+}
+
+/** Detection for `setup --yes`: shown, never asked; explicit flags override what it found. */
+async function detectForFlags(d: Deps, o: SetupOptions): Promise<Detection | undefined> {
+  if (!o.email) return undefined;
+  const { detectProvider } = await import('../providers/detect.js');
+  const { openidHostFor } = await import('../providers/clouds.js');
+  const det = await detectProvider(o.email, openidHostFor(o.authority, o.cloud), d.detectIo);
+  d.stderr.write(`Detected for ${o.email.slice(o.email.indexOf('@') + 1)}: ${det.evidence.join('; ')}\n`);
+  return det;
 }
 
 /** Clients that send mail: an SMTP refusal matters to them. */

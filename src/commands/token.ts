@@ -16,14 +16,17 @@ export interface TokenOptions {
 export async function getAccessRecord(d: Deps, name: string, log?: (line: string) => void): Promise<{ account: Account; rec: AccessRecord }> {
   const account = findAccount(readAccounts(d.env), name);
   const store = openStore(account.store, d.env);
-  const decision = decideToken(parseAccess(await store.get(accessKey(account.name))), d.now());
+  const seen = parseAccess(await store.get(accessKey(account.name)));
+  const decision = decideToken(seen, d.now());
   if ('use' in decision) {
     log?.(`cached access token valid for ${Math.round((decision.use.expiresAt - d.now()) / 1000)} s`);
     return { account, rec: decision.use };
   }
   log?.(`access token ${decision.refresh}; refreshing`);
   const { refreshUnderLock } = await import('../auth/refresh.js');
-  return { account, rec: await refreshUnderLock({ env: d.env, now: d.now, log }, account, store) };
+  const rec = await refreshUnderLock({ env: d.env, now: d.now, log }, account, store, seen);
+  if (d.env.MAILOAUTH_TEST_PAUSE_AT) await (await import('../test-pause.js')).testPause(d.env, 'after-store');
+  return { account, rec };
 }
 
 /** `mailoauth token ACCOUNT`: the hot path, run by mail clients on every connect. */

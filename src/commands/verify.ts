@@ -48,6 +48,7 @@ export function loginExit(results: readonly LoginResult[]): ExitCode {
 export function inspectFor(account: Account, token: string, now: number, need: MailProtocol[]): TokenInspection {
   return inspectAccessToken(token, {
     loginUser: account.email,
+    signInUser: account.delegate,
     now,
     scopes: account.scopes,
     tenant: account.tenant,

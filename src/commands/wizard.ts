@@ -4,6 +4,7 @@ import type { Flow } from '../auth/signin.js';
 import type { Deps } from '../deps.js';
 import { adminConsentUrl } from '../diagnose/aadsts.js';
 import { UserError } from '../errors.js';
+import { CLOUDS, inCloud, openidHostFor, providerHasClouds, type CloudId } from '../providers/clouds.js';
 import { detectProvider } from '../providers/detect.js';
 import { PROVIDERS, providerById, THUNDERBIRD_MICROSOFT_CLIENT_ID } from '../providers/table.js';
 import type { SetupOptions } from './setup-plan.js';
@@ -25,11 +26,10 @@ const valid = (check: (v: string) => unknown) => (v: string): true | string => {
 export async function askSetup(d: Deps, o: SetupOptions): Promise<SetupOptions> {
   const p = d.prompt;
   const email = o.email ?? (await p.input({ id: 'email', message: 'Email address of the mailbox', validate: valid(checkEmail) })).trim();
-  let { provider, tenant } = o;
+  let { provider, tenant, cloud } = o;
   if (!provider || !tenant) {
-    const authorityHost = o.authority ? new URL(o.authority).origin : providerById(provider ?? 'microsoft365')!.authorityHost;
     d.stderr.write(`Looking up ${email.slice(email.indexOf('@') + 1)}...\n`);
-    const det = await detectProvider(email, authorityHost, d.detectIo);
+    const det = await detectProvider(email, openidHostFor(o.authority, o.cloud), d.detectIo);
     d.stderr.write(`Found: ${det.evidence.join('; ')}\n`);
     provider ??= await p.select({
       id: 'provider',
@@ -37,12 +37,28 @@ export async function askSetup(d: Deps, o: SetupOptions): Promise<SetupOptions> 
       choices: PROVIDERS.map((x) => ({ value: x.id, name: x.label })),
       default: providerById(det.provider) ? det.provider : 'microsoft365',
     });
+    const found = det.provider === provider ? det : undefined;
+    if (!cloud && providerHasClouds(provider)) {
+      // Worldwide tenants (nearly everyone) are not asked; a sovereign or unknown cloud is shown for confirmation.
+      cloud = found?.cloud === 'public' || (o.authority && !found?.cloud) ? 'public' : await p.select<CloudId>({
+        id: 'cloud',
+        message: 'Microsoft cloud of your organization',
+        choices: CLOUDS.map((c) => ({ value: c.id, name: c.label })),
+        default: found?.cloud ?? 'public',
+      });
+    }
     if (!tenant && !o.authority && !providerById(provider)?.oauth2) {
-      const row = providerById(provider)!;
-      tenant = det.tenant && det.provider === provider
-        ? det.tenant
+      const row = inCloud(providerById(provider)!, (cloud ?? 'public') as CloudId);
+      tenant = found?.tenant
+        ? found.tenant
         : (await p.input({ id: 'tenant', message: 'Tenant (your organization\'s domain or tenant id)', default: row.defaultTenant })).trim();
     }
+  }
+  let { mailbox } = o;
+  // A shared mailbox belongs to the email step: asked only when the address was (a flag user passes --mailbox).
+  if (mailbox === undefined && o.email === undefined && providerHasClouds(provider)) {
+    const shared = await p.confirm({ id: 'shared', message: `Open a shared mailbox with ${email}'s sign-in (instead of ${email}'s own mailbox)?`, default: false });
+    if (shared) mailbox = (await p.input({ id: 'mailbox', message: 'Address of the shared mailbox', validate: valid(checkEmail) })).trim();
   }
   const row = providerById(provider ?? '');
   if (row?.oauth2) {
@@ -61,7 +77,7 @@ export async function askSetup(d: Deps, o: SetupOptions): Promise<SetupOptions> 
       default: false,
     });
     if (own) {
-      const consentBase = o.authority ?? `${providerById(provider ?? 'microsoft365')!.authorityHost}/${tenant ?? 'organizations'}`;
+      const consentBase = o.authority ?? `${inCloud(providerById(provider)!, (cloud ?? 'public') as CloudId).authorityHost}/${tenant ?? 'organizations'}`;
       d.stderr.write(
         'Your app needs: platform "Mobile and desktop applications" with redirect URIs http://localhost and http://127.0.0.1,\n' +
           '"Allow public client flows" = Yes (device code), and delegated permissions IMAP.AccessAsUser.All, SMTP.Send, offline_access.\n' +
@@ -83,5 +99,5 @@ export async function askSetup(d: Deps, o: SetupOptions): Promise<SetupOptions> 
     ],
     default: defaultFlow(d.env, process.platform),
   }));
-  return { ...o, email, provider, tenant, clientId, flow };
+  return { ...o, email, provider, tenant, cloud: cloud === 'public' && !o.cloud ? undefined : cloud, mailbox, clientId, flow };
 }

@@ -24,6 +24,22 @@ const relogin = (c: DiagnoseContext) => `mailoauth setup --reauth ${c.account}`;
 const setupOwnApp = (c: DiagnoseContext) =>
   `Use an app registration your tenant allows: mailoauth setup --reauth ${c.account} --client-id <your-app-id> (registration steps: mailoauth doctor --app-help)`;
 
+/**
+ * AADSTS50020 points the user at the other kind of account: the authority's tenant says which kind
+ * was expected. Outlook.com/Hotmail/Live addresses sign in at `consumers`; work accounts at their
+ * organization's tenant (or `organizations`).
+ */
+function wrongAccountType(c: DiagnoseContext): string {
+  const tenant = c.authority.replace(/\/+$/, '').split('/').pop()?.toLowerCase() ?? '';
+  const who = c.email ? ` as ${c.email}` : '';
+  if (tenant === 'consumers') {
+    return `This sign-in only takes personal Microsoft accounts (Outlook.com, Hotmail, Live). For a work or school account${who}: mailoauth setup --reauth ${c.account} --provider microsoft365 --tenant organizations`;
+  }
+  return `This sign-in takes work or school accounts${tenant && tenant !== 'organizations' && tenant !== 'common' ? ` of tenant ${tenant}` : ''}. ` +
+    `For a personal Outlook.com/Hotmail/Live account: mailoauth setup --reauth ${c.account} --provider outlook.com --tenant consumers; ` +
+    `for a work account of another organization: mailoauth setup --reauth ${c.account} --tenant <its domain or tenant id>`;
+}
+
 /** AADSTS code → cause and exact fix (SPEC.md "Diagnosis"). One row per code; codes sharing a cause share a row. */
 const ROWS: Array<[number[], Diagnosis]> = [
   [[700082, 50173, 70008, 70043, 700084], {
@@ -61,9 +77,14 @@ const ROWS: Array<[number[], Diagnosis]> = [
     fix: relogin,
     exit: ExitCode.ReloginNeeded,
   }],
+  [[90002], {
+    cause: 'Microsoft knows no tenant by that name: the domain is not a Microsoft 365 organization, or the tenant is mistyped.',
+    fix: (c) => `Check the address. A personal Outlook.com/Hotmail address: --provider outlook.com; a work account: its tenant, e.g. mailoauth setup --email ${c.email ?? 'you@contoso.com'} --tenant contoso.onmicrosoft.com`,
+    exit: ExitCode.Usage,
+  }],
   [[50020], {
-    cause: 'The account is not from this tenant or is the wrong type (personal vs work account).',
-    fix: (c) => `Sign in with the right tenant: for a personal Outlook.com account use --tenant consumers, for a work account your organization's tenant: mailoauth setup --reauth ${c.account} --tenant <tenant>`,
+    cause: 'The account is not from this tenant or is the wrong type (a personal Microsoft account where a work account is expected, or the other way round).',
+    fix: wrongAccountType,
     exit: ExitCode.ReloginNeeded,
   }],
 ];

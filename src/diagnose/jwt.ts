@@ -35,6 +35,8 @@ export interface TokenInspection {
 export interface InspectOptions {
   /** The login user (the account's email): the XOAUTH2 `user=`. */
   loginUser: string;
+  /** Shared mailbox: the delegate whose token opens `loginUser` (the account's `delegate`). */
+  signInUser?: string;
   /** Epoch milliseconds. */
   now: number;
   /** The account's scopes; their resource (https://outlook.office.com) is an expected audience. */
@@ -173,13 +175,16 @@ export function inspectAccessToken(token: string, o: InspectOptions): TokenInspe
   } else if (c.user.toLowerCase() === o.loginUser.toLowerCase()) {
     user = 'match';
     findings.push({ level: 'ok', check: 'token user', detail: `${c.userClaim} ${c.user} = login user` });
+  } else if (o.signInUser && c.user.toLowerCase() === o.signInUser.toLowerCase()) {
+    user = 'match';
+    findings.push({ level: 'ok', check: 'token user', detail: `${c.userClaim} ${c.user}, the delegate signed in for the shared mailbox ${o.loginUser}` });
   } else {
     user = 'mismatch';
     findings.push({
       level: 'warn',
       check: 'token user',
       detail: `${c.userClaim} ${c.user}, but the login user is ${o.loginUser}: this works only if ${c.user} has full access to that mailbox (a shared mailbox); otherwise the server refuses ("User is authenticated but not connected")`,
-      fix: `Sign in again as ${o.loginUser}: mailoauth setup --reauth ${name}`,
+      fix: `Sign in again as ${o.signInUser ?? o.loginUser}: mailoauth setup --reauth ${name}`,
     });
   }
 

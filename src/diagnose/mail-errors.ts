@@ -29,6 +29,10 @@ export interface MailContext {
   port: number;
   tls: TlsMode;
   timeoutMs?: number;
+  /** Provider row id (outlook.com has its own IMAP switch); absent: Microsoft 365 wording. */
+  provider?: string;
+  /** Shared mailbox: the delegate whose token opens `email`. */
+  delegate?: string;
   /** What the access token says, when one was sent. */
   token?: TokenInspection;
 }
@@ -71,7 +75,9 @@ const reauth = (c: MailContext) => `mailoauth setup --reauth ${c.account}`;
 const enableImap = (c: MailContext) => `Set-CASMailbox -Identity ${c.email} -ImapEnabled $true`;
 const enableSmtpAuth = (c: MailContext) => `Set-CASMailbox -Identity ${c.email} -SmtpClientAuthenticationDisabled $false`;
 const fullAccess = (c: MailContext) =>
-  `Add-MailboxPermission -Identity ${c.email} -User ${c.token?.claims?.user ?? '<signed-in user>'} -AccessRights FullAccess`;
+  `Add-MailboxPermission -Identity ${c.email} -User ${c.delegate ?? c.token?.claims?.user ?? '<signed-in user>'} -AccessRights FullAccess`;
+/** Outlook.com's own switch (personal accounts have no admin and no Set-CASMailbox). */
+const OUTLOOK_COM_IMAP = 'Outlook.com → Settings → Mail → Forwarding and IMAP → turn on "Let devices and apps use IMAP", save';
 
 const NETWORK = ExitCode.Unavailable;
 const REJECTED = ExitCode.LoginRejected;
@@ -143,7 +149,7 @@ export const MAIL_ROWS: readonly Row[] = [
   {
     id: 'imap-not-connected',
     exit: REJECTED,
-    match: (f) => f.protocol === 'imap' && said(/authenticated but not connected/i)(f),
+    match: (f, c) => f.protocol === 'imap' && c.delegate === undefined && said(/authenticated but not connected/i)(f),
     cause: (c) => `The server accepted the token but will not open the mailbox ${c.email} for ${c.token?.claims?.user ? `the token's user ${c.token.claims.user}` : 'the user who signed in'}: the token's user is not the login user (or has no access to that mailbox).`,
     fix: (c) => `Sign in again as ${c.email}: ${reauth(c)}. For a shared mailbox, an Exchange admin grants access instead: ${fullAccess(c)}`,
     showToken: true,
@@ -222,6 +228,22 @@ export const MAIL_ROWS: readonly Row[] = [
     match: (f) => f.protocol === 'smtp' && said(/SendAsDenied|5\.2\.252|5\.7\.60/i)(f),
     cause: (c) => `The mailbox may not send as the sender address (the test mail is sent from ${c.email}).`,
     fix: (c) => `Sign in as ${c.email} (${reauth(c)}), or an Exchange admin grants Send As: Add-RecipientPermission -Identity ${c.email} -Trustee <signed-in user> -AccessRights SendAs`,
+  },
+  {
+    id: 'outlook-com-imap-off',
+    exit: REJECTED,
+    match: (f, c) => f.protocol === 'imap' && c.provider === 'outlook.com' && (f.stage === 'auth' || said(/AUTHENTICATE failed|AUTHENTICATIONFAILED|Authentication failed/i)(f)),
+    cause: (c) => `Outlook.com refused the IMAP login of ${c.email}: IMAP access is switched off for this personal account (it is off until you allow it), or the sign-in was revoked.`,
+    fix: (c) => `${OUTLOOK_COM_IMAP}; then check with: mailoauth verify ${c.account}; if it still fails, sign in again: ${reauth(c)}`,
+    showToken: true,
+  },
+  {
+    id: 'shared-mailbox-refused',
+    exit: REJECTED,
+    match: (f, c) => f.protocol === 'imap' && c.delegate !== undefined && (f.stage === 'auth' || said(/AUTHENTICATE failed|AUTHENTICATIONFAILED|Authentication failed|not connected/i)(f)),
+    cause: (c) => `The IMAP server refused ${c.delegate}'s token for the shared mailbox ${c.email}: ${c.delegate} has no full access to it (or IMAP is disabled for it).`,
+    fix: (c) => `An Exchange admin grants access: ${fullAccess(c)} (and, if needed, ${enableImap(c)}); then: mailoauth verify ${c.account}`,
+    showToken: true,
   },
   {
     id: 'imap-auth-failed',

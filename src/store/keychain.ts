@@ -1,4 +1,5 @@
 import { createRequire } from 'node:module';
+import { probeSessionBus, sessionBusSocket } from './dbus-probe.js';
 import { KeychainUnavailable, type SecretStore } from './secret-store.js';
 
 export const SERVICE = 'mailoauth';
@@ -14,6 +15,7 @@ type KeyringModule = typeof import('@napi-rs/keyring');
 export class KeychainStore implements SecretStore {
   readonly kind = 'keychain' as const;
   private mod?: KeyringModule;
+  private bus?: Promise<void>;
 
   constructor(
     private readonly timeoutMs = 2500,
@@ -21,6 +23,7 @@ export class KeychainStore implements SecretStore {
   ) {}
 
   private async entry(key: string) {
+    if (process.platform === 'linux') await (this.bus ??= this.checkBus());
     try {
       // require, not import(): loading this CommonJS addon through the ESM loader costs 20-40 ms
       // on the token fast path; require takes about 3.
@@ -33,6 +36,19 @@ export class KeychainStore implements SecretStore {
       return new this.mod.AsyncEntry(this.service, key, options);
     } catch (e) {
       throw new KeychainUnavailable(describe(e));
+    }
+  }
+
+  /**
+   * Creating an entry connects to D-Bus synchronously, without a deadline: see probeSessionBus. The
+   * bus answers its handshake in well under a millisecond, and never waits for a person (unlock
+   * prompts come later, from the Secret Service), so its deadline is short.
+   */
+  private async checkBus() {
+    const socket = sessionBusSocket(process.env);
+    const ms = Math.min(this.timeoutMs, 1000);
+    if (socket && (await probeSessionBus(socket, ms)) === 'silent') {
+      throw new KeychainUnavailable(`the D-Bus session bus (${process.env.DBUS_SESSION_BUS_ADDRESS ?? socket}) did not answer within ${ms} ms`);
     }
   }
 

@@ -1,4 +1,4 @@
-import { mkdirSync } from 'node:fs';
+import { mkdirSync, rmSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import lockfile from 'proper-lockfile';
 import { ExitCode, UserError } from '../errors.js';
@@ -24,31 +24,77 @@ export async function withLock<T>(env: NodeJS.ProcessEnv, name: string, opts: Lo
   const dir = locksDir(env);
   mkdirSync(dir, { recursive: true, mode: 0o700 });
   const target = join(dir, encodeURIComponent(name));
+  const lockPath = `${target}.lock`;
   const poll = opts.pollMs ?? 40;
+  // proper-lockfile's minimum; the holder touches the lock every staleMs/2.
+  const staleMs = Math.max(opts.staleMs ?? 10_000, 2000);
+  const deadline = Date.now() + opts.waitMs;
   let release: () => Promise<void>;
-  try {
-    release = await lockfile.lock(target, {
-      realpath: false,
-      lockfilePath: `${target}.lock`,
-      stale: opts.staleMs ?? 10_000,
-      retries: { retries: Math.ceil(opts.waitMs / poll), factor: 1, minTimeout: poll, maxTimeout: poll, randomize: true },
-      // A compromised lock (mtime could not be kept fresh) at worst lets a second refresh run, which the
-      // provider tolerates: keep going instead of crashing from a timer.
-      onCompromised: () => {},
-    });
-  } catch (e) {
-    if ((e as NodeJS.ErrnoException).code === 'ELOCKED') {
+  for (;;) {
+    try {
+      release = await lockfile.lock(target, {
+        realpath: false,
+        lockfilePath: lockPath,
+        // Stale locks are taken over by takeOverIfStale below, never by proper-lockfile itself.
+        stale: NEVER_STALE_MS,
+        update: staleMs / 2,
+        retries: 0,
+        // A compromised lock (mtime could not be kept fresh) at worst lets a second refresh run, which the
+        // provider tolerates: keep going instead of crashing from a timer.
+        onCompromised: () => {},
+      });
+      break;
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code !== 'ELOCKED') throw e;
+    }
+    if (takeOverIfStale(lockPath, staleMs)) continue;
+    if (Date.now() >= deadline) {
       throw new UserError(
         ExitCode.Unavailable,
         `Another mailoauth process has held the ${name} lock for over ${Math.round(opts.waitMs / 1000)} s.`,
-        `If no mailoauth is running, remove ${target}.lock`,
+        `If no mailoauth is running, remove ${lockPath}`,
       );
     }
-    throw e;
+    await new Promise((r) => setTimeout(r, poll * (1 + Math.random())));
   }
   try {
     return await body();
   } finally {
     await release().catch(() => {});
+  }
+}
+
+const NEVER_STALE_MS = 7 * 24 * 3600 * 1000;
+
+const isStale = (path: string, staleMs: number) => {
+  try {
+    return Date.now() - statSync(path).mtimeMs > staleMs;
+  } catch {
+    return false; // gone: the next attempt may simply get it
+  }
+};
+
+/**
+ * Remove the lock of a holder that died (its mtime stopped moving), so the caller can try again.
+ * proper-lockfile's own takeover (stat, rmdir, mkdir) lets two waiters that both saw the dead lock
+ * each remove the lock the other just took, and both go on to refresh
+ * (moxystudio/node-proper-lockfile#121). Here only the waiter that creates the `.takeover` directory
+ * may remove the lock, and it checks staleness again once it has it. true: try to lock again now.
+ */
+function takeOverIfStale(lockPath: string, staleMs: number): boolean {
+  if (!isStale(lockPath, staleMs)) return false;
+  const guard = `${lockPath}.takeover`;
+  try {
+    mkdirSync(guard);
+  } catch {
+    // Another waiter is taking over. A guard whose owner died in those few microseconds goes stale too.
+    if (isStale(guard, staleMs)) rmSync(guard, { recursive: true, force: true });
+    return false;
+  }
+  try {
+    if (isStale(lockPath, staleMs)) rmSync(lockPath, { recursive: true, force: true });
+    return true;
+  } finally {
+    rmSync(guard, { recursive: true, force: true });
   }
 }

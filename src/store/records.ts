@@ -74,6 +74,21 @@ export function decideToken(rec: AccessRecord | undefined, now: number, marginMs
   return rec.expiresAt - now > marginMs ? { use: rec } : { refresh: 'expiring' };
 }
 
+/** How long a token another process just fetched must still live for a queued caller to print it. */
+export const FRESH_ENOUGH_MS = 60 * 1000;
+
+/**
+ * The decision of a caller that queued for the refresh lock after seeing `seen`. A record another
+ * process wrote meanwhile is used even inside the 5-minute margin: when the provider issues tokens
+ * that live less than the margin, a fresh one is the best there is, and refreshing again for every
+ * queued caller would turn one refresh into one per caller.
+ */
+export function decideUnderLock(current: AccessRecord | undefined, seen: AccessRecord | undefined, now: number): TokenDecision {
+  const d = decideToken(current, now);
+  if ('use' in d || !current || current.accessToken === seen?.accessToken) return d;
+  return current.expiresAt - now > FRESH_ENOUGH_MS ? { use: current } : d;
+}
+
 interface SerializedMsalCache {
   Account?: Record<string, unknown>;
   IdToken?: Record<string, unknown>;

@@ -39,6 +39,7 @@ export async function checkLogin(
     if (!(e instanceof MailCheckError)) throw e;
     const diagnosis = diagnoseMailFailure(e.failure, {
       protocol, account: account.name, email: account.email, ...endpoint, timeoutMs: o.timeoutMs, token: inspection,
+      provider: account.provider, delegate: account.delegate,
     });
     return { protocol, ok: false, endpoint, ms: now() - t0, diagnosis };
   }

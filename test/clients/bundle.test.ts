@@ -8,11 +8,12 @@ import { afterAll, describe, expect, it } from 'vitest';
 
 /**
  * Templates are files found relative to the running module. Bundle the clients with tsup.config.ts's
- * own settings (one CommonJS file with the import.meta.url shim) into a throwaway package with
+ * own settings (one CommonJS file; import.meta.url defined from the banner's pathToFileURL) into a throwaway package with
  * `templates/` next to `dist/`, and run it: the bundled code must find and render them.
  */
 const root = resolve(import.meta.dirname, '..', '..');
-const dir = mkdtempSync(join(tmpdir(), 'mailoauth-bundle-'));
+// A directory name with '#' and '%': both break a URL built by string concatenation.
+const dir = mkdtempSync(join(tmpdir(), 'mailoauth-bundle #1 100%-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 describe('templates after bundling', () => {
@@ -25,8 +26,8 @@ describe('templates after bundling', () => {
       '  console.log(JSON.stringify({ dir: templatesDir(), block: CLIENTS.mbsync.render(a, { bin: "/x/mailoauth" }) })));',
     ].join('\n'));
     const pkg = join(dir, 'pkg');
-    const { format, splitting, shims, platform, target } = tsupConfig as Options;
-    await build({ entry: { cli: entry }, outDir: join(pkg, 'dist'), format, splitting, shims, platform, target, silent: true, config: false });
+    const { format, splitting, shims, platform, target, define, banner } = tsupConfig as Options;
+    await build({ entry: { cli: entry }, outDir: join(pkg, 'dist'), format, splitting, shims, platform, target, define, banner, silent: true, config: false });
     cpSync(join(root, 'templates'), join(pkg, 'templates'), { recursive: true });
     const out = JSON.parse(execFileSync(process.execPath, [join(pkg, 'dist', 'cli.cjs')], { encoding: 'utf8' }));
     expect(out.dir).toBe(join(pkg, 'templates'));

@@ -34,11 +34,13 @@ describe.skipIf(skip)('journey: browser sign-in through headless Chromium', () =
     w.idp.resetCounts();
 
     const r = await mailoauth(w, setupArgs(w, NAME, 'browser'), env, 120);
+    const chromiumExited = await opener.exited(20_000);
     const chromiumLog = existsSync(opener.logFile) ? readFileSync(opener.logFile, 'utf8') : '(no chromium log)';
     expect(r.code, `${r.stderr}\n--- chromium:\n${chromiumLog.slice(-3000)}`).toBe(0);
     expect(r.stderr).toMatch(/Opening your browser to sign in as alice@contoso\.example/);
 
     // What Chromium ended on: mailoauth's own "Signed in" page, served by the loopback listener.
+    expect(chromiumExited, 'Chromium exits by itself once it has dumped the page').toBe(true);
     const dom = readFileSync(opener.domFile, 'utf8');
     expect(dom).toMatch(/<h1>Signed in<\/h1>/);
     expect(dom).toContain('mailoauth has what it needs');

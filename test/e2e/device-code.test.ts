@@ -4,7 +4,7 @@
  * msmtp sends. Every token is the real mailoauth's, validated by Dovecot (introspection) and by the
  * SMTP server against the identity platform.
  */
-import { readFileSync, statSync } from 'node:fs';
+import { existsSync, readFileSync, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { skipWithout } from '../helpers/tools.js';
@@ -58,12 +58,14 @@ describe.skipIf(skip)('journey: device-code setup, then the real clients', () =>
     for (const [client, file] of Object.entries(files)) {
       const text = readFileSync(file, 'utf8');
       expect(text, client).toContain(`# >>> mailoauth ${NAME} >>>`);
-      expect(text, client).toMatch(/mail tools \(npm\) \\?\$PATH; &x\/mailoauth\/dist\/cli\.cjs/);
+      // The install path, quoted for each language (offlineimap doubles `%`, the shells may escape `$`).
+      expect(text, client).toMatch(/mail tools #2 \(npm\) 100%?% \\?\$PATH; &x\/mailoauth\/dist\/cli\.cjs/);
       expect(text, client).not.toContain(rt!);
       expect(text, client).not.toContain(access);
       expect(statSync(file).mode & 0o777, client).toBe(0o600);
     }
     expect(setup.stderr).toMatch(/Summary for work/);
+    expect(existsSync(mbsyncMaildir(env, NAME)), 'setup created the Maildir root mbsync needs').toBe(true);
     w.idp.resetCounts();
     /** Dovecot asked the platform about exactly this token since `from`, and the platform vouched for it. */
     const imapTokensSince = (from: number) => [...new Set(w.imapChecks.slice(from).map((c) => `${c.active ? '' : 'REJECTED '}${c.token}`))];
@@ -117,5 +119,9 @@ describe.skipIf(skip)('journey: device-code setup, then the real clients', () =>
     // All of it from the token setup stored: not one refresh.
     expect(refreshes(w.idp)).toBe(0);
     expect(keychainItem(env, NAME)).not.toBe('');
+    // After setup and four clients, no file in the user's HOME holds either token.
+    const everyFile = (readdirSync(env.HOME, { recursive: true }) as string[]).map((f) => join(env.HOME, f)).filter((f) => statSync(f).isFile());
+    expect(everyFile.length).toBeGreaterThan(10);
+    expect(everyFile.filter((f) => { const t = readFileSync(f, 'latin1'); return t.includes(rt!) || t.includes(access); })).toEqual([]);
   }, 150_000);
 });

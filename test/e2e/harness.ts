@@ -8,14 +8,18 @@
  * `mailoauth` signs in, stores the token, writes the configs, and the clients run it by the absolute
  * path setup wrote into their configs.
  *
+ * mailoauth itself is installed under a directory name full of characters each config language must
+ * quote (installCli), and Dovecot's token checks pass through a witness that records which token each
+ * login used (introspectionWitness).
+ *
  * Every client run goes through `timeout(1)` (mbsync hangs ~180 s when XOAUTH2 is refused) and a
  * process-group kill as a backstop. Processes are spawned asynchronously: the identity platform and
  * the SMTP server live in this process and must keep answering while a client runs.
  */
 import { spawn, spawnSync } from 'node:child_process';
+import { X509Certificate, createHash } from 'node:crypto';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { X509Certificate, createHash } from 'node:crypto';
 import { chmodSync, copyFileSync, cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
@@ -54,43 +58,62 @@ export interface World {
   smtpTokens: string[];
   /** Every token Dovecot asked the platform about, in order, with the platform's answer. */
   imapChecks: Array<{ token: string; active: boolean }>;
-  /** HOMEs made by userEnv, removed by stop(). */
+  /** HOMEs made by userEnv (and other temp dirs), removed by stop() unless MAILOAUTH_KEEP_TEST_DIRS=1. */
   homes: string[];
   stop(): Promise<void>;
 }
 
-export async function startWorld(o: { users?: string[] } = {}): Promise<World> {
+/** Starts everything; if one part fails, what already runs is stopped before the error is thrown. */
+export async function startWorld(o: { users?: string[]; sharedMailboxes?: string[] } = {}): Promise<World> {
   const root = mkdtempSync(join(tmpdir(), 'mailoauth-e2e-'));
-  const cli = installCli(root);
-  const users = o.users ?? [USER];
-  const ca = await makeTestCa(join(root, 'tls'));
-  const idp = await startIdp({ tls: ca, users: users.map((upn) => ({ upn })) });
-  const ss = await startSecretService();
-  const imapChecks: Array<{ token: string; active: boolean }> = [];
-  const witness = await introspectionWitness(idp.introspectUrl, imapChecks);
-  const dovecot = await startDovecot({ introspectUrl: witness.url, tls: ca, users, seed: Object.fromEntries(users.map((u) => [u, SEED])) });
-  const smtpTokens: string[] = [];
-  const smtp = await startSmtp({
-    tls: ca,
-    validate: (user, token) => {
-      const ok = idp.isValidAccessToken(token)?.upn.toLowerCase() === user.toLowerCase();
-      if (ok) smtpTokens.push(token);
-      return ok;
-    },
-  });
   const homes: string[] = [];
-  return {
-    root, cli, ca, idp, ss, dovecot, smtp, smtpTokens, imapChecks, homes,
-    async stop() {
-      for (const h of homes) rmSync(h, { recursive: true, force: true });
-      await smtp.stop();
-      await dovecot.stop();
-      await witness.stop();
-      await idp.stop();
-      await ss.stop();
-      rmSync(root, { recursive: true, force: true });
-    },
+  const keep = process.env.MAILOAUTH_KEEP_TEST_DIRS === '1';
+  const stops: Array<() => Promise<void> | void> = [() => {
+    if (keep) console.warn(`e2e: kept ${[root, ...homes].join(' ')}`);
+    else for (const d of [...homes, root]) rmSync(d, { recursive: true, force: true, maxRetries: 5 });
+  }];
+  /** Everything stops even when one part fails to (the first failure is thrown at the end). */
+  const stop = async () => {
+    let first: unknown;
+    for (const s of stops.splice(0).reverse()) {
+      try {
+        await s();
+      } catch (e) {
+        first ??= e;
+      }
+    }
+    if (first) throw first;
   };
+  try {
+    const users = o.users ?? [USER];
+    const cli = installCli(root);
+    const ca = await makeTestCa(join(root, 'tls'));
+    const idp = await startIdp({ tls: ca, users: users.map((upn) => ({ upn })) });
+    stops.push(() => idp.stop());
+    const ss = await startSecretService();
+    stops.push(() => ss.stop());
+    const imapChecks: Array<{ token: string; active: boolean }> = [];
+    const witness = await introspectionWitness(idp.introspectUrl, imapChecks);
+    stops.push(() => witness.stop());
+    const shared = o.sharedMailboxes ?? [];
+    const dovecot = await startDovecot({ introspectUrl: witness.url, tls: ca, users, sharedMailboxes: shared, seed: Object.fromEntries([...users, ...shared].map((u) => [u, SEED])) });
+    stops.push(() => dovecot.stop({ keep }));
+    const smtpTokens: string[] = [];
+    const smtp = await startSmtp({
+      tls: ca,
+      validate: (user, token) => {
+        const upn = idp.isValidAccessToken(token)?.upn;
+        const ok = upn !== undefined && idp.mayOpen(upn, user);
+        if (ok) smtpTokens.push(token);
+        return ok;
+      },
+    });
+    stops.push(() => smtp.stop());
+    return { root, cli, ca, idp, ss, dovecot, smtp, smtpTokens, imapChecks, homes, stop };
+  } catch (e) {
+    await stop();
+    throw e;
+  }
 }
 
 /**
@@ -103,7 +126,8 @@ async function introspectionWitness(target: string, seen: Array<{ token: string;
     req.on('data', (c: Buffer) => chunks.push(c));
     req.on('end', () => {
       const body = Buffer.concat(chunks).toString('utf8');
-      fetch(target, { method: req.method, body: req.method === 'POST' ? body : undefined, headers: { 'content-type': req.headers['content-type'] ?? 'application/x-www-form-urlencoded' } })
+      // The query (e.g. ?mailbox= for a shared mailbox's passdb) goes along.
+      fetch(target + (new URL(req.url ?? '/', 'http://x').search), { method: req.method, body: req.method === 'POST' ? body : undefined, headers: { 'content-type': req.headers['content-type'] ?? 'application/x-www-form-urlencoded' } })
         .then(async (r) => {
           const text = await r.text();
           const token = new URLSearchParams(body).get('token') ?? '';
@@ -131,7 +155,7 @@ async function introspectionWitness(target: string, seen: Array<{ token: string;
  * shim turns the path into a URL without escaping them.) The clients run it by this path, through its
  * `#!/usr/bin/env node` line, exactly as setup wrote it.
  */
-export const INSTALL_DIR_NAME = 'Jane Doe/mail tools (npm) $PATH; &x';
+export const INSTALL_DIR_NAME = 'Jane Doe/mail tools #2 (npm) 100% $PATH; &x';
 
 function installCli(root: string): string {
   const built = cliPath();
@@ -168,12 +192,12 @@ export function mailoauth(w: World, args: string[], env: NodeJS.ProcessEnv, time
 }
 
 /** Runs setup with the device flow and approves its code on the platform, as the user would in a browser. */
-export async function deviceSetup(w: World, env: UserEnv, args: string[]): Promise<ToolResult & { userCode: string }> {
+export async function deviceSetup(w: World, env: UserEnv, args: string[], upn = USER): Promise<ToolResult & { userCode: string }> {
   const p = mailoauth(w, args, env, 90);
   // Whichever comes first: the code on the platform, or setup ending (failing) without one.
   const first = await Promise.race([w.idp.waitForDeviceCode(30_000).then((c) => ({ code: c.userCode })), p.then((r) => ({ ended: r }))]);
   if ('ended' in first) throw new Error(`setup ended (exit ${first.ended.code}) before asking for a device code:\n${first.ended.out}`);
-  w.idp.approveDeviceCode(first.code, USER);
+  w.idp.approveDeviceCode(first.code, upn);
   return { ...(await p), userCode: first.code };
 }
 
@@ -340,22 +364,44 @@ export const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms))
  * platform's public key: every other certificate is still checked, unlike
  * `--ignore-certificate-errors`); Chromium reads no CA file, and an NSS database would need certutil.
  */
-export function chromiumOpener(w: World, dir: string): { browser: string; domFile: string; logFile: string; spki: string } {
+export function chromiumOpener(w: World, dir: string): { browser: string; domFile: string; logFile: string; spki: string; exited(timeoutMs: number): Promise<boolean> } {
   const spki = createHash('sha256')
     .update(new X509Certificate(readFileSync(w.ca.certFile)).publicKey.export({ type: 'spki', format: 'der' }))
     .digest('base64');
   const script = join(dir, 'headless-chromium.sh');
   const domFile = join(dir, 'dom.html');
   const logFile = join(dir, 'chromium.log');
+  const pidFile = join(dir, 'chromium.pid');
   const q = (s: string) => `'${s.replace(/'/g, `'\\''`)}'`;
   writeFileSync(script, [
     '#!/bin/sh',
-    '# Opened by mailoauth with the authorize URL as $1.',
+    '# Opened by mailoauth with the authorize URL as $1. timeout(1) keeps its pid ($$) and leads the group.',
+    `echo $$ >${q(pidFile)}`,
     `exec timeout -k 5 60 /usr/bin/chromium --headless --no-sandbox --disable-gpu --disable-quic --no-first-run \\`,
     '  --disable-background-networking --disable-component-update --disable-sync --disable-dev-shm-usage \\',
     `  --user-data-dir=${q(join(dir, 'profile'))} --ignore-certificate-errors-spki-list=${q(spki)} \\`,
     `  --dump-dom "$1" >${q(domFile)} 2>${q(logFile)}`,
     '',
   ].join('\n'), { mode: 0o755 });
-  return { browser: script, domFile, logFile, spki };
+  /** Chromium (started by mailoauth, detached) has exited: its DOM dump is complete and its profile quiet. Killed after timeoutMs. */
+  const exited = async (timeoutMs: number): Promise<boolean> => {
+    if (!existsSync(pidFile)) return true;
+    const pid = Number(readFileSync(pidFile, 'utf8').trim());
+    const alive = () => {
+      try {
+        process.kill(pid, 0);
+        return !/^\S+ \(.*\) Z/.test(readFileSync(`/proc/${pid}/stat`, 'utf8'));
+      } catch {
+        return false;
+      }
+    };
+    const end = Date.now() + timeoutMs;
+    while (alive() && Date.now() < end) await sleep(100);
+    if (!alive()) return true;
+    try {
+      process.kill(-pid, 'SIGKILL');
+    } catch { /* gone */ }
+    return false;
+  };
+  return { browser: script, domFile, logFile, spki, exited };
 }

@@ -61,6 +61,8 @@ describe.skipIf(skip)('journey: revoked refresh token', () => {
       expect(r.code, `${client} was stopped by timeout(1), it did not fail by itself: ${r.out}`).not.toBe(124);
       expect(r.out, `${client} output`).toContain(ADVICE);
     }
+    expect(oi.out, 'offlineimap reports the failed token command as text, not a Python TypeError').toMatch(/mailoauth token failed \(exit status 3\)/);
+    expect(oi.out).not.toMatch(/not subscriptable/);
     // No client had a token to offer: no login attempt reached Dovecot or the SMTP server's AUTH.
     expect(w.imapChecks.length - imapFrom).toBe(0);
     expect(w.smtp.authAttempts.length - smtpFrom).toBe(0);

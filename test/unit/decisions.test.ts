@@ -11,7 +11,7 @@ import { planSetup, redirectFallbacks } from '../../src/commands/setup-plan.js';
 import { AADSTS, aadstsCode } from '../../src/diagnose/aadsts.js';
 import { ExitCode, UserError } from '../../src/errors.js';
 import { parseHeader } from '../../src/store/chunked-store.js';
-import { decideToken, hasRefreshToken, parseAccess, trimMsalCache } from '../../src/store/records.js';
+import { decideToken, decideUnderLock, hasRefreshToken, parseAccess, trimMsalCache } from '../../src/store/records.js';
 import { parseAccounts } from '../../src/store/accounts.js';
 import { tokenInvocation } from '../../src/token-invocation.js';
 
@@ -29,6 +29,22 @@ describe('decideToken: the fast path decision', () => {
   ])('%s', (_, r, want) => {
     const got = decideToken(r, 1_000_000);
     if (want === 'use') expect(got).toEqual({ use: r });
+    else expect(got).toEqual(want);
+  });
+});
+
+describe('decideUnderLock: a caller that waited for the refresh lock', () => {
+  const rec = (token: string, left: number) => ({ v: 1 as const, accessToken: token, expiresAt: 1_000_000 + left, scopes: [] });
+  it.each([
+    ['nothing stored', undefined, undefined, { refresh: 'missing' }],
+    ['still the record it saw, inside the margin', rec('a', 4 * MIN), rec('a', 4 * MIN), { refresh: 'expiring' }],
+    ['replaced by a 4-minute token (short-lived provider)', rec('b', 4 * MIN), rec('a', 30_000), 'use'],
+    ['written while it saw none', rec('b', 4 * MIN), undefined, 'use'],
+    ['replaced, but by a token about to expire', rec('b', 30_000), rec('a', 10_000), { refresh: 'expiring' }],
+    ['replaced by one outside the margin', rec('b', 60 * MIN), rec('a', MIN), 'use'],
+  ])('%s', (_, current, seen, want) => {
+    const got = decideUnderLock(current, seen, 1_000_000);
+    if (want === 'use') expect(got).toEqual({ use: current });
     else expect(got).toEqual(want);
   });
 });

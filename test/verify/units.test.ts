@@ -129,12 +129,16 @@ describe('list rows', () => {
       listRow(account({ lastRefreshAt: new Date(NOW).toISOString() }), { state: 'valid', expiresAt: NOW + 50 * 60_000 }, NOW),
       listRow(account({ name: 'old', email: 'old@contoso.example' }), { state: 'expired', expiresAt: NOW - 3 * 3600_000 }, NOW),
       listRow(account({ name: 'nokey' }), { state: 'keychain-unavailable' }, NOW),
+      listRow(account({ name: 'team', email: 'team@contoso.example', delegate: 'alice@contoso.example' }), { state: 'none' }, NOW),
     ];
     const lines = formatTable(rows, NOW).trimEnd().split('\n');
     expect(lines[0]).toMatch(/^ACCOUNT\s+PROVIDER\s+EMAIL\s+ACCESS TOKEN\s+REFRESH TOKEN LAST USED$/);
     expect(lines[1]).toMatch(/^work\s+microsoft365\s+alice@contoso\.example\s+in 50 min\s+today$/);
     expect(lines[2]).toMatch(/expired 3 h ago \(renewed on next use\)\s+100 days ago \(renew soon!\)$/);
     expect(lines[3]).toMatch(/keychain unavailable/);
+    expect(lines[4]).toMatch(/^team\s+microsoft365\s+team@contoso\.example \(as alice@contoso\.example\)\s+none stored/);
+    expect(rows[3]!.signedInAs).toBe('alice@contoso.example');
+    expect(rows[0]!.signedInAs).toBeNull();
   });
 });
 

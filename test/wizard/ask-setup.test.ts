@@ -38,19 +38,19 @@ function deps(answers: Record<string, unknown>, env: NodeJS.ProcessEnv = { DISPL
 
 describe('askSetup: the wizard asks only what no flag answered', () => {
   it('no flags, work domain: email → provider (detected) → app → flow; tenant comes from the OpenID document', async () => {
-    const { d, prompt, stderr } = deps({ email: 'ann@contoso.com', provider: 'microsoft365', app: false, flow: 'browser' });
+    const { d, prompt, stderr } = deps({ email: 'ann@contoso.com', provider: 'microsoft365', shared: false, app: false, flow: 'browser' });
     const o = await askSetup(d, {});
-    expect(prompt.asked).toEqual(['email', 'provider', 'app', 'flow']);
+    expect(prompt.asked).toEqual(['email', 'provider', 'shared', 'app', 'flow']);
     expect(o).toMatchObject({ email: 'ann@contoso.com', provider: 'microsoft365', tenant: TENANT, clientId: '9e5f94bc-e8a4-4e73-b8be-63364c29d753', flow: 'browser' });
     expect((prompt.seen.provider as { default: string }).default).toBe('microsoft365');
     expect(stderr()).toMatch(/MX contoso-com\.mail\.protection\.outlook\.com → microsoft365; Microsoft tenant 72f988bf/);
   });
 
   it('flow default follows the session: device over SSH, browser with a display', async () => {
-    const ssh = deps({ email: 'ann@contoso.com', provider: 'microsoft365', app: false, flow: 'device' }, { SSH_CONNECTION: '1 2 3 4' });
+    const ssh = deps({ email: 'ann@contoso.com', provider: 'microsoft365', shared: false, app: false, flow: 'device' }, { SSH_CONNECTION: '1 2 3 4' });
     await askSetup(ssh.d, {});
     expect((ssh.prompt.seen.flow as { default: string }).default).toBe('device');
-    const desk = deps({ email: 'ann@contoso.com', provider: 'microsoft365', app: false, flow: 'browser' }, { DISPLAY: ':0' });
+    const desk = deps({ email: 'ann@contoso.com', provider: 'microsoft365', shared: false, app: false, flow: 'browser' }, { DISPLAY: ':0' });
     await askSetup(desk.d, {});
     expect((desk.prompt.seen.flow as { default: string }).default).toBe('browser');
   });
@@ -64,9 +64,10 @@ describe('askSetup: the wizard asks only what no flag answered', () => {
   });
 
   it('offline (lookups fail): falls back to asking for the tenant', async () => {
-    const { d, prompt, stderr } = deps({ provider: 'microsoft365', tenant: 'offline.example', app: false, flow: 'device' });
+    const { d, prompt, stderr } = deps({ provider: 'microsoft365', cloud: 'public', tenant: 'offline.example', app: false, flow: 'device' });
     const o = await askSetup(d, { email: 'c@offline.example' });
-    expect(prompt.asked).toEqual(['provider', 'tenant', 'app', 'flow']);
+    expect(prompt.asked).toEqual(['provider', 'cloud', 'tenant', 'app', 'flow']);
+    expect((prompt.seen.cloud as { default: string }).default).toBe('public');
     expect(o.tenant).toBe('offline.example');
     expect(stderr()).toMatch(/no MX answer; no Microsoft tenant/);
   });
@@ -105,7 +106,7 @@ describe('provider detection', () => {
   ])('MX %j → %s', (mx, want) => expect(classifyMx(mx)).toBe(want));
 
   it.each([
-    ['x@contoso.com', { provider: 'microsoft365', tenant: TENANT, cloud: 'microsoftonline.com' }],
+    ['x@contoso.com', { provider: 'microsoft365', tenant: TENANT, cloud: 'public' }],
     ['x@fabrikam.com', { provider: 'microsoft365', tenant: TENANT }],
     ['x@gmail-hosted.example', { provider: 'google', tenant: undefined }],
     ['x@live.com', { provider: 'outlook.com', tenant: 'consumers' }],

@@ -1,5 +1,5 @@
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -43,6 +43,8 @@ describe.skipIf(skip)('mailoauth setup typed by a person in tmux', () => {
     await tmux.waitFor(new RegExp(`Microsoft tenant ${idp.tenantId}`));
     await tmux.waitFor(/Mail provider/);
     tmux.keys('Enter'); // accept the detected Microsoft 365
+    await tmux.waitFor(/Open a shared mailbox with alice@contoso\.example's sign-in/);
+    tmux.keys('Enter'); // no: Alice's own mailbox
     await tmux.waitFor(/Which app registration/);
     tmux.keys('Enter'); // Thunderbird's public client
     await tmux.waitFor(/How do you want to sign in\?/);
@@ -75,6 +77,19 @@ describe.skipIf(skip)('mailoauth setup typed by a person in tmux', () => {
     expect(accounts.accounts[0]).toMatchObject({ name: USER, email: USER, provider: 'microsoft365' });
     const item = spawnSync('secret-tool', ['lookup', 'service', 'mailoauth', 'username', `${USER}/msal`], { env, encoding: 'utf8' }).stdout;
     expect(Object.values(JSON.parse(item).RefreshToken as Record<string, { secret: string }>)[0]!.secret).toBe(idp.lastRefreshToken(USER));
+  });
+
+  it('no keychain: the wizard says so before its first question (exit 5), and nothing is written', async () => {
+    const env = testEnv({ ...ss.env, DBUS_SESSION_BUS_ADDRESS: 'unix:path=/nonexistent/bus', NODE_EXTRA_CA_CERTS: caFile, TERM: 'xterm-256color' });
+    tmux?.kill();
+    tmux = new TmuxSession('nokeychain', mkdtempSync(join(tmpdir(), 'mailoauth-tmux-')));
+    tmux.start([process.execPath, cliPath(), 'setup', '--authority', idp.authority(), '--no-verify'], env);
+    await tmux.waitFor(/EXIT=5/);
+    const screen = tmux.screen();
+    expect(screen).toMatch(/keychain is not available/);
+    expect(screen).toMatch(/--store file/);
+    expect(screen).not.toMatch(/Email address of the mailbox/);
+    expect(existsSync(join(env.XDG_CONFIG_HOME, 'mailoauth', 'accounts.json'))).toBe(false);
   });
 
   it('a redirect the app did not register (AADSTS50011) is no dead end: the wizard offers the other loopback form', async () => {

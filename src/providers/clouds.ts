@@ -1,0 +1,138 @@
+import type { Endpoint } from '../account.js';
+import { ExitCode, UserError } from '../errors.js';
+import type { Provider } from './table.js';
+
+/**
+ * Microsoft's clouds as data: where to sign in, which resource the mail scopes name, and where
+ * IMAP/SMTP live. A provider row that runs in every cloud (Microsoft 365) is combined with one of
+ * these; the token engine never sees the difference (it only reads the account's authority and scopes).
+ *
+ * Sources (see the report of issue 8):
+ *  - authority hosts: Microsoft Entra "National clouds" (authentication-national-cloud):
+ *    login.microsoftonline.us (US Government), login.partner.microsoftonline.cn (21Vianet);
+ *  - China resource and hosts: "Office 365 operated by 21Vianet" API endpoints (o365-china-endpoints):
+ *    https://partner.outlook.cn; MX *.mail.protection.partner.outlook.cn;
+ *  - US Government: "DNS records for Office 365 GCC High / DoD" (MX *.mail.protection.office365.us),
+ *    Exchange Online endpoints outlook.office365.us / smtp.office365.us (GCC High) and
+ *    outlook-dod.office365.us (DoD), scope resource https://outlook.office365.us.
+ * GCC ("moderate") tenants live in the public cloud: same hosts and scopes as commercial tenants.
+ */
+export type CloudId = 'public' | 'usgov' | 'usgov-dod' | 'china';
+
+export interface Cloud {
+  id: CloudId;
+  label: string;
+  /** Authority host, no trailing slash. */
+  authorityHost: string;
+  /** Resource prefix of the mail scopes. */
+  scopePrefix: string;
+  imap: Endpoint;
+  smtp: Endpoint;
+}
+
+export const CLOUDS: Cloud[] = [
+  {
+    id: 'public',
+    label: 'Worldwide (commercial and GCC)',
+    authorityHost: 'https://login.microsoftonline.com',
+    scopePrefix: 'https://outlook.office.com/',
+    imap: { host: 'outlook.office365.com', port: 993, tls: 'implicit' },
+    smtp: { host: 'smtp.office365.com', port: 587, tls: 'starttls' },
+  },
+  {
+    id: 'usgov',
+    label: 'US Government GCC High',
+    authorityHost: 'https://login.microsoftonline.us',
+    scopePrefix: 'https://outlook.office365.us/',
+    imap: { host: 'outlook.office365.us', port: 993, tls: 'implicit' },
+    smtp: { host: 'smtp.office365.us', port: 587, tls: 'starttls' },
+  },
+  {
+    id: 'usgov-dod',
+    label: 'US Government DoD',
+    authorityHost: 'https://login.microsoftonline.us',
+    scopePrefix: 'https://outlook.office365.us/',
+    imap: { host: 'outlook-dod.office365.us', port: 993, tls: 'implicit' },
+    smtp: { host: 'outlook-dod.office365.us', port: 587, tls: 'starttls' },
+  },
+  {
+    id: 'china',
+    label: 'China (operated by 21Vianet)',
+    authorityHost: 'https://login.partner.microsoftonline.cn',
+    scopePrefix: 'https://partner.outlook.cn/',
+    imap: { host: 'partner.outlook.cn', port: 993, tls: 'implicit' },
+    smtp: { host: 'partner.outlook.cn', port: 587, tls: 'starttls' },
+  },
+];
+
+export const CLOUD_IDS = CLOUDS.map((c) => c.id);
+
+/** Provider rows that exist in every Microsoft cloud; the others (Outlook.com, Gmail) are public only. */
+const MULTI_CLOUD_PROVIDERS = new Set(['microsoft365']);
+
+export function cloudById(id: string): Cloud | undefined {
+  return CLOUDS.find((c) => c.id === id);
+}
+
+export function checkCloud(id: string): CloudId {
+  if (!cloudById(id)) throw new UserError(ExitCode.Usage, `Unknown cloud "${id}".`, `Use --cloud ${CLOUD_IDS.join(', --cloud ')}`);
+  return id as CloudId;
+}
+
+export function providerHasClouds(providerId: string): boolean {
+  return MULTI_CLOUD_PROVIDERS.has(providerId);
+}
+
+/** The provider row as it is in `cloud`: its authority host, scope resource and mail hosts replaced. */
+export function inCloud(p: Provider, cloud: CloudId): Provider {
+  if (cloud === 'public') return p;
+  if (!providerHasClouds(p.id)) {
+    throw new UserError(ExitCode.Usage, `${p.label} exists only in the worldwide cloud, not in "${cloud}".`, 'Leave out --cloud, or use --provider microsoft365 for a government or 21Vianet tenant');
+  }
+  const c = cloudById(cloud)!;
+  return { ...p, authorityHost: c.authorityHost, scopePrefix: c.scopePrefix, imap: { ...c.imap }, smtp: { ...c.smtp } };
+}
+
+/** The OpenID document fields that name a tenant's cloud (Microsoft extensions to OIDC discovery). */
+export interface CloudClaims {
+  cloud_instance_name?: string;
+  tenant_region_scope?: string;
+  tenant_region_sub_scope?: string;
+}
+
+/**
+ * A tenant's cloud from its OpenID document: `cloud_instance_name` names the cloud, and in the US
+ * Government cloud `tenant_region_sub_scope` tells DoD (DOD) from GCC High (DODCON). GCC tenants
+ * (sub-scope GCC) are in microsoftonline.com and use the worldwide endpoints.
+ */
+export function cloudFromOpenid(doc: CloudClaims | undefined): CloudId | undefined {
+  const instance = doc?.cloud_instance_name?.toLowerCase();
+  const sub = doc?.tenant_region_sub_scope?.toUpperCase();
+  const region = doc?.tenant_region_scope?.toUpperCase();
+  if (instance === 'microsoftonline.us' || (!instance && (region === 'USGOV' || region === 'USG'))) return sub === 'DOD' ? 'usgov-dod' : 'usgov';
+  if (instance === 'partner.microsoftonline.cn' || instance === 'chinacloudapi.cn') return 'china';
+  if (instance === 'microsoftonline.com') return 'public';
+  return undefined;
+}
+
+/** MX host suffix → cloud, for tenants whose OpenID document could not be read. */
+const MX_CLOUDS: Array<[RegExp, CloudId]> = [
+  [/\.mail\.protection\.office365\.us\.?$/i, 'usgov'],
+  [/\.mail\.protection\.partner\.outlook\.cn\.?$/i, 'china'],
+  [/\.mail\.protection\.outlook\.com\.?$/i, 'public'],
+  [/\.mx\.microsoft\.?$/i, 'public'],
+];
+
+export function cloudFromMx(hosts: string[]): CloudId | undefined {
+  for (const h of hosts) for (const [re, id] of MX_CLOUDS) if (re.test(h)) return id;
+  return undefined;
+}
+
+/**
+ * Where to read a domain's OpenID document: the given authority's host (tests, private platforms),
+ * else the chosen cloud's; the worldwide host also answers for government and 21Vianet tenants.
+ */
+export function openidHostFor(authority?: string, cloud?: string): string {
+  if (authority) return new URL(authority).origin;
+  return (cloud && cloudById(cloud)?.authorityHost) || CLOUDS[0]!.authorityHost;
+}

@@ -1,0 +1,63 @@
+/**
+ * Journey: a personal Outlook.com/Hotmail account. The local platform plays the consumer authority
+ * (`/consumers`); setup picks the Outlook.com row by domain (no lookup), signs in there and proves the
+ * login against Dovecot. When the mailbox then refuses IMAP (Outlook.com's "Let devices and apps use
+ * IMAP" is off), doctor names that switch; a work account at the consumer authority gets AADSTS50020
+ * with the way to the work sign-in.
+ */
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { skipWithout } from '../helpers/tools.js';
+import { TOOLS, deviceSetup, mailoauth, startWorld, userEnv, type World } from './harness.js';
+
+const skip = skipWithout('e2e: Outlook.com', TOOLS);
+const BOB = 'bob@hotmail.com';
+
+describe.skipIf(skip)('journey: Outlook.com at the consumer authority', () => {
+  let w: World;
+  beforeAll(async () => {
+    w = await startWorld({ users: [BOB] });
+  });
+  afterAll(async () => {
+    await w?.stop();
+  });
+  const args = (email: string) => ['setup', '--yes', '--email', email, '--flow', 'device', '--authority', w.idp.authority('consumers'),
+    '--clients', 'msmtp', '--ca-file', w.ca.caFile, '--imap-host', 'localhost', '--imap-port', String(w.dovecot.imapsPort),
+    '--smtp-host', 'localhost', '--smtp-port', String(w.smtp.port)];
+
+  it('setup signs in at /consumers and verifies; when IMAP is refused, doctor points at the Outlook.com IMAP switch', async () => {
+    const env = userEnv(w);
+    const setup = await deviceSetup(w, env, args(BOB), BOB);
+    expect(setup.code, setup.out).toBe(0);
+    expect(setup.stderr).toContain(`Signing in ${BOB} (${w.idp.authority('consumers')}`);
+    expect(setup.stderr).toContain('Detected for hotmail.com: hotmail.com is a Outlook.com / Hotmail / Live (personal) domain'); // no lookup
+    expect(setup.stderr).toMatch(/^ok +IMAP login: .*INBOX 3 \/ unseen 2$/m);
+    expect(w.idp.requests().some((r) => r.path.startsWith('/consumers/oauth2/v2.0/token'))).toBe(true);
+    const accounts = JSON.parse(readFileSync(join(env.XDG_CONFIG_HOME, 'mailoauth', 'accounts.json'), 'utf8')) as { accounts: unknown[] };
+    expect(accounts.accounts).toMatchObject([{ name: BOB, provider: 'outlook.com', tenant: 'consumers', authority: w.idp.authority('consumers') }]);
+
+    // The mailbox now refuses the (valid) token, as Outlook.com does while IMAP is switched off.
+    w.idp.addFault({ endpoint: 'introspect', status: 200, body: '{"active":false}' });
+    try {
+      const doc = await mailoauth(w, ['doctor', BOB], env);
+      expect(doc.code, doc.out).toBe(6);
+      expect(doc.stderr).toMatch(/FAIL +IMAP login: .*IMAP access is switched off for this personal account/);
+      expect(doc.stderr).toContain('Outlook.com → Settings → Mail → Forwarding and IMAP → turn on "Let devices and apps use IMAP"');
+      expect(doc.stderr).not.toContain('Set-CASMailbox -Identity bob@hotmail.com -ImapEnabled'); // no admin for a personal account
+    } finally {
+      w.idp.clearFaults();
+    }
+  }, 120_000);
+
+  it('a work account at the consumer authority: AADSTS50020 says to sign in as a work account', async () => {
+    const env = userEnv(w);
+    const p = mailoauth(w, args('carol@hotmail.com'), env, 60);
+    const { userCode } = await w.idp.waitForDeviceCode(30_000);
+    w.idp.denyDeviceCode(userCode, { error: 'invalid_request', code: 50020, description: "User account 'carol@fabrikam.example' from identity provider 'live.com' does not exist in tenant 'Microsoft Services'." });
+    const r = await p;
+    expect(r.code, r.out).toBe(3);
+    expect(r.stderr).toMatch(/AADSTS50020/);
+    expect(r.stderr).toMatch(/only takes personal Microsoft accounts .*--provider microsoft365 --tenant organizations/);
+  }, 90_000);
+});

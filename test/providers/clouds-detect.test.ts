@@ -1,0 +1,192 @@
+import { PassThrough } from 'node:stream';
+import { describe, expect, it } from 'vitest';
+import { planSetup, wantsDetection } from '../../src/commands/setup-plan.js';
+import { askSetup } from '../../src/commands/wizard.js';
+import type { Deps } from '../../src/deps.js';
+import { AADSTS } from '../../src/diagnose/aadsts.js';
+import { cloudFromMx, cloudFromOpenid, inCloud, openidHostFor } from '../../src/providers/clouds.js';
+import { decideDetection, detectProvider, dnsServersFromEnv, type DetectIo, type OpenidDocument } from '../../src/providers/detect.js';
+import { providerById } from '../../src/providers/table.js';
+import { scriptedPrompter } from '../helpers/scripted-prompter.js';
+
+const T = '11111111-2222-3333-4444-555555555555';
+/** OpenID documents as Microsoft serves them for a tenant in each cloud (the fields detection reads). */
+const DOC: Record<string, OpenidDocument> = {
+  commercial: { issuer: `https://login.microsoftonline.com/${T}/v2.0`, cloud_instance_name: 'microsoftonline.com', tenant_region_scope: 'NA' },
+  gcc: { issuer: `https://login.microsoftonline.com/${T}/v2.0`, cloud_instance_name: 'microsoftonline.com', tenant_region_scope: 'NA', tenant_region_sub_scope: 'GCC' },
+  gccHigh: { issuer: `https://login.microsoftonline.us/${T}/v2.0`, cloud_instance_name: 'microsoftonline.us', tenant_region_scope: 'USGov', tenant_region_sub_scope: 'DODCON' },
+  dod: { issuer: `https://login.microsoftonline.us/${T}/v2.0`, cloud_instance_name: 'microsoftonline.us', tenant_region_scope: 'USGov', tenant_region_sub_scope: 'DOD' },
+  china: { issuer: `https://login.partner.microsoftonline.cn/${T}/v2.0`, cloud_instance_name: 'partner.microsoftonline.cn', tenant_region_scope: 'AS' },
+};
+
+describe('cloud of a tenant', () => {
+  it.each([
+    ['commercial', DOC.commercial, 'public'],
+    ['GCC (moderate) stays on the worldwide endpoints', DOC.gcc, 'public'],
+    ['GCC High', DOC.gccHigh, 'usgov'],
+    ['DoD', DOC.dod, 'usgov-dod'],
+    ['US Gov region without an instance name', { tenant_region_scope: 'USG' }, 'usgov'],
+    ['21Vianet', DOC.china, 'china'],
+    ['21Vianet, legacy instance name', { cloud_instance_name: 'chinacloudapi.cn' }, 'china'],
+    ['no document', undefined, undefined],
+  ])('%s', (_, doc, want) => expect(cloudFromOpenid(doc)).toBe(want));
+
+  it.each([
+    [['contoso-us.mail.protection.office365.us'], 'usgov'],
+    [['contoso-cn.mail.protection.partner.outlook.cn.'], 'china'],
+    [['contoso-com.mail.protection.outlook.com'], 'public'],
+    [['mx1.example.net'], undefined],
+  ])('MX %j → %s', (mx, want) => expect(cloudFromMx(mx)).toBe(want));
+
+  it.each([
+    ['public', 'https://login.microsoftonline.com', 'https://outlook.office.com/', 'outlook.office365.com', 'smtp.office365.com'],
+    ['usgov', 'https://login.microsoftonline.us', 'https://outlook.office365.us/', 'outlook.office365.us', 'smtp.office365.us'],
+    ['usgov-dod', 'https://login.microsoftonline.us', 'https://outlook.office365.us/', 'outlook-dod.office365.us', 'outlook-dod.office365.us'],
+    ['china', 'https://login.partner.microsoftonline.cn', 'https://partner.outlook.cn/', 'partner.outlook.cn', 'partner.outlook.cn'],
+  ] as const)('Microsoft 365 in %s: %s, %s, IMAP %s:993, SMTP %s:587', (cloud, authority, prefix, imap, smtp) => {
+    const p = inCloud(providerById('microsoft365')!, cloud);
+    expect(p).toMatchObject({ authorityHost: authority, scopePrefix: prefix, imap: { host: imap, port: 993, tls: 'implicit' }, smtp: { host: smtp, port: 587, tls: 'starttls' } });
+  });
+
+  it('Outlook.com exists only in the worldwide cloud', () => {
+    expect(() => inCloud(providerById('outlook.com')!, 'usgov')).toThrow(/only in the worldwide cloud/);
+  });
+
+  it.each([
+    [undefined, undefined, 'https://login.microsoftonline.com'],
+    [undefined, 'china', 'https://login.partner.microsoftonline.cn'],
+    ['https://127.0.0.1:8443/organizations', 'usgov', 'https://127.0.0.1:8443'],
+  ])('OpenID lookups for authority %s, cloud %s go to %s', (authority, cloud, want) => expect(openidHostFor(authority, cloud)).toBe(want));
+
+  it.each([
+    [{}, undefined],
+    [{ MAILOAUTH_DNS_SERVERS: '127.0.0.1:5353' }, ['127.0.0.1:5353']],
+    [{ MAILOAUTH_DNS_SERVERS: ' 10.0.0.1 , 127.0.0.1:53 ,' }, ['10.0.0.1', '127.0.0.1:53']],
+  ])('DNS servers from %j', (env, want) => expect(dnsServersFromEnv(env)).toEqual(want));
+});
+
+describe('detection from recorded DNS and OpenID answers', () => {
+  it.each<[string, string[] | undefined, OpenidDocument | undefined, object, RegExp]>([
+    ['commercial tenant', ['contoso-com.mail.protection.outlook.com'], DOC.commercial, { provider: 'microsoft365', tenant: T, cloud: 'public' }, /MX contoso-com.* → microsoft365; Microsoft tenant 1111.* in microsoftonline\.com NA$/],
+    ['GCC High tenant', ['agency-us.mail.protection.office365.us'], DOC.gccHigh, { provider: 'microsoft365', tenant: T, cloud: 'usgov' }, /in microsoftonline\.us USGov DODCON; cloud: US Government GCC High$/],
+    ['DoD tenant', ['army-mil.mail.protection.office365.us'], DOC.dod, { provider: 'microsoft365', cloud: 'usgov-dod' }, /cloud: US Government DoD$/],
+    ['21Vianet tenant', ['x-cn.mail.protection.partner.outlook.cn'], DOC.china, { provider: 'microsoft365', cloud: 'china' }, /cloud: China \(operated by 21Vianet\)$/],
+    ['GCC High MX, OpenID unreachable', ['agency-us.mail.protection.office365.us'], undefined, { provider: 'microsoft365', tenant: undefined, cloud: 'usgov' }, /no Microsoft tenant for this domain; cloud: US Government GCC High$/],
+    ['Google Workspace (smtp.google.com)', ['smtp.google.com'], undefined, { provider: 'google', tenant: undefined, cloud: undefined }, /MX smtp\.google\.com → google/],
+    ['Google Workspace (aspmx)', ['aspmx.l.google.com', 'alt1.aspmx.l.google.com'], undefined, { provider: 'google' }, /→ google/],
+    ['offline: both lookups failed', undefined, undefined, { provider: 'microsoft365', tenant: undefined, cloud: undefined }, /^no MX answer; no Microsoft tenant/],
+    ['unknown MX, Microsoft tenant (MX behind a gateway)', ['mx.proofpoint.example'], DOC.commercial, { provider: 'microsoft365', tenant: T, cloud: 'public' }, /not a known provider/],
+  ])('%s', (_, mx, doc, want, evidence) => {
+    const d = decideDetection(mx, doc);
+    expect(d).toMatchObject(want);
+    expect(d.evidence.join('; ')).toMatch(evidence);
+  });
+
+  it('consumer domains need no lookup', async () => {
+    const io: DetectIo = { mx: () => Promise.reject(new Error('not asked')), openid: () => Promise.reject(new Error('not asked')) };
+    expect(await detectProvider('x@hotmail.com', 'https://login.microsoftonline.com', io)).toMatchObject({ provider: 'outlook.com', tenant: 'consumers', cloud: 'public' });
+  });
+});
+
+const env = { DISPLAY: ':0' };
+describe('planSetup with clouds, detection and shared mailboxes', () => {
+  const gov = decideDetection(['a.mail.protection.office365.us'], DOC.gccHigh);
+  it('detection feeds the defaults: GCC High tenant → .us authority, hosts and scopes', () => {
+    const p = planSetup({ email: 'ann@agency.example' }, env, 'linux', undefined, gov);
+    expect(p.account).toMatchObject({
+      provider: 'microsoft365', cloud: 'usgov', tenant: T, authority: `https://login.microsoftonline.us/${T}`,
+      imap: { host: 'outlook.office365.us' }, smtp: { host: 'smtp.office365.us' },
+      scopes: ['https://outlook.office365.us/IMAP.AccessAsUser.All', 'https://outlook.office365.us/SMTP.Send', 'offline_access'],
+    });
+  });
+  it('explicit flags override detection: --cloud, --tenant, --authority, hosts', () => {
+    const p = planSetup({ email: 'ann@agency.example', cloud: 'public', tenant: 'agency.example' }, env, 'linux', undefined, gov);
+    expect(p.account).toMatchObject({ tenant: 'agency.example', authority: 'https://login.microsoftonline.com/agency.example', imap: { host: 'outlook.office365.com' } });
+    expect(p.account.cloud).toBeUndefined();
+    const q = planSetup({ email: 'ann@agency.example', authority: 'https://127.0.0.1:9/organizations', imapHost: 'localhost' }, env, 'linux', undefined, gov);
+    expect(q.account).toMatchObject({ cloud: 'usgov', authority: 'https://127.0.0.1:9/organizations', imap: { host: 'localhost' }, smtp: { host: 'smtp.office365.us' } });
+  });
+  it('--cloud china without detection', () => {
+    expect(planSetup({ email: 'li@contoso.cn', cloud: 'china' }, env, 'linux').account).toMatchObject({
+      authority: 'https://login.partner.microsoftonline.cn/organizations', imap: { host: 'partner.outlook.cn', port: 993 }, smtp: { host: 'partner.outlook.cn', port: 587 },
+      scopes: ['https://partner.outlook.cn/IMAP.AccessAsUser.All', 'https://partner.outlook.cn/SMTP.Send', 'offline_access'],
+    });
+  });
+  it('a consumer domain ignores a detected work tenant of another provider and stays on consumers', () => {
+    expect(planSetup({ email: 'bob@outlook.com' }, env, 'linux', undefined, { provider: 'outlook.com', tenant: 'consumers', cloud: 'public', evidence: [] }).account)
+      .toMatchObject({ provider: 'outlook.com', tenant: 'consumers', authority: 'https://login.microsoftonline.com/consumers', smtp: { host: 'smtp-mail.outlook.com' } });
+  });
+  it('--mailbox: the login user is the shared mailbox, the delegate signs in, the name defaults to the shared address', () => {
+    const p = planSetup({ email: 'bob@contoso.com', mailbox: 'team@contoso.com' }, env, 'linux');
+    expect(p.signInUser).toBe('bob@contoso.com');
+    expect(p.account).toMatchObject({ name: 'team@contoso.com', email: 'team@contoso.com', delegate: 'bob@contoso.com' });
+    // --reauth keeps it shared and signs the delegate in again.
+    const again = planSetup({}, env, 'linux', { ...p.account, createdAt: 'x' } as never);
+    expect(again.signInUser).toBe('bob@contoso.com');
+    expect(again.account).toMatchObject({ email: 'team@contoso.com', delegate: 'bob@contoso.com' });
+  });
+  it.each([
+    [{ email: 'a@contoso.com', mailbox: 'a@contoso.com' }, undefined],
+    [{ email: 'bob@outlook.com', mailbox: 'team@outlook.com' }, /no shared mailboxes/],
+    [{ email: 'a@contoso.com', mailbox: 'not-an-address' }, /is not an email address/],
+    [{ email: 'a@contoso.com', cloud: 'mars' }, /Unknown cloud/],
+    [{ email: 'bob@outlook.com', cloud: 'usgov' }, /only in the worldwide cloud/],
+  ])('%j', (o, err) => {
+    if (err) expect(() => planSetup(o, env, 'linux')).toThrow(err);
+    else expect(planSetup(o, env, 'linux').account.delegate).toBeUndefined();
+  });
+  it('--reauth --provider outlook.com moves the account to the consumer row (tenant, hosts, scopes)', () => {
+    const work = planSetup({ email: 'bob@contoso.com' }, env, 'linux').account;
+    expect(planSetup({ provider: 'outlook.com' }, env, 'linux', { ...work, createdAt: 'x' } as never).account)
+      .toMatchObject({ provider: 'outlook.com', tenant: 'consumers', authority: 'https://login.microsoftonline.com/consumers', smtp: { host: 'smtp-mail.outlook.com' } });
+  });
+  it.each([
+    [{}, true],
+    [{ cloud: 'usgov' }, true],
+    [{ cloud: 'usgov', tenant: 't.example' }, false],
+    [{ cloud: 'public', authority: 'https://x.example/t' }, false],
+    [{ provider: 'outlook.com' }, false],
+  ])('setup --yes looks the domain up with %j: %s', (o, want) => expect(wantsDetection(o)).toBe(want));
+});
+
+describe('AADSTS50020 points at the other kind of account', () => {
+  const fix = AADSTS.get(50020)!.fix;
+  it.each([
+    ['https://login.microsoftonline.com/consumers', /only takes personal.*--provider microsoft365 --tenant organizations/],
+    ['https://login.microsoftonline.com/organizations', /work or school accounts\. For a personal Outlook\.com.*--provider outlook\.com --tenant consumers/],
+    ['https://login.microsoftonline.com/contoso.com', /work or school accounts of tenant contoso\.com\..*--tenant <its domain or tenant id>/],
+  ])('%s', (authority, want) => expect(fix({ account: 'w', email: 'a@b.c', clientId: 'c', authority })).toMatch(want));
+});
+
+describe('the wizard with clouds and shared mailboxes', () => {
+  const io = (doc: OpenidDocument | undefined, mx: string[] = []): DetectIo => ({ mx: async () => mx, openid: async () => doc });
+  function deps(answers: Record<string, unknown>, detectIo: DetectIo) {
+    const prompt = scriptedPrompter(answers);
+    const stderr = new PassThrough();
+    let text = '';
+    stderr.on('data', (b: Buffer) => (text += b.toString()));
+    const d: Deps = { stdout: new PassThrough(), stderr, stdin: new PassThrough(), isTTY: true, env: {}, now: () => 0, selfPath: '/m', debug: false, prompt, detectIo };
+    return { d, prompt, stderr: () => text };
+  }
+  it('a detected sovereign cloud is shown preselected; the user may override it', async () => {
+    const { d, prompt, stderr } = deps({ email: 'ann@agency.example', provider: 'microsoft365', cloud: 'usgov', shared: false, app: false, flow: 'device' }, io(DOC.gccHigh));
+    const o = await askSetup(d, {});
+    expect(prompt.asked).toEqual(['email', 'provider', 'cloud', 'shared', 'app', 'flow']);
+    expect((prompt.seen.cloud as { default: string }).default).toBe('usgov');
+    expect(o).toMatchObject({ cloud: 'usgov', tenant: T });
+    expect(stderr()).toMatch(/Found: .*in microsoftonline\.us USGov DODCON; cloud: US Government GCC High/);
+    const over = deps({ email: 'ann@agency.example', provider: 'microsoft365', cloud: 'usgov-dod', shared: false, app: false, flow: 'device' }, io(DOC.gccHigh));
+    expect(await askSetup(over.d, {})).toMatchObject({ cloud: 'usgov-dod' });
+  });
+  it('a shared mailbox: yes, then its address', async () => {
+    const { d, prompt } = deps({ email: 'bob@contoso.com', provider: 'microsoft365', shared: true, mailbox: 'team@contoso.com', app: false, flow: 'device' }, io(DOC.commercial));
+    const o = await askSetup(d, {});
+    expect(prompt.asked).toEqual(['email', 'provider', 'shared', 'mailbox', 'app', 'flow']);
+    expect(o).toMatchObject({ email: 'bob@contoso.com', mailbox: 'team@contoso.com' });
+  });
+  it('Outlook.com: no cloud, no shared-mailbox question', async () => {
+    const { d, prompt } = deps({ email: 'bob@live.com', provider: 'outlook.com', app: false, flow: 'device' }, io(undefined));
+    expect(await askSetup(d, {})).toMatchObject({ provider: 'outlook.com', tenant: 'consumers' });
+    expect(prompt.asked).toEqual(['email', 'provider', 'app', 'flow']);
+  });
+});
