@@ -9,6 +9,12 @@ export interface Endpoint {
 
 export type StoreKind = 'keychain' | 'file';
 
+/** Where a plain-OAuth2 provider signs in and refreshes. */
+export interface OAuth2Endpoints {
+  authorizationEndpoint: string;
+  tokenEndpoint: string;
+}
+
 export interface Account {
   /** ACCOUNT everywhere: the email unless --name gave a shorter one. Safe alphabet, see accountName.ts. */
   name: string;
@@ -23,6 +29,13 @@ export interface Account {
    * that user has full access to. Absent for a normal mailbox (then the signed-in user is `email`).
    */
   delegate?: string;
+  /**
+   * Which adapter refreshes the token (src/auth/refreshers.ts): absent or 'msal' = MSAL (Microsoft
+   * identity platform), 'oauth2' = plain OAuth2 (Google).
+   */
+  auth?: 'msal' | 'oauth2';
+  /** 'oauth2' accounts: the endpoints (the provider's, or under --authority). */
+  oauth2?: OAuth2Endpoints;
   clientId: string;
   tenant: string;
   /** Full authority URL, e.g. https://login.microsoftonline.com/organizations */

@@ -1,4 +1,5 @@
 import type { INetworkModule, NetworkRequestOptions, NetworkResponse } from '@azure/msal-node';
+import { envMs } from '../deps.js';
 import { DEFAULT_RETRY, nextDelay, parseRetryAfter, type Outcome, type RetryPolicy } from './retry-policy.js';
 import { httpRequest, type RawResponse } from './http-request.js';
 
@@ -98,6 +99,19 @@ export class RecordingHttpClient implements INetworkModule {
     const outcome: Outcome = { kind: 'response', status: res.status, json, retryAfterSec: parseRetryAfter(res.headers['retry-after'] ?? null, Date.now()) };
     return { outcome, headers: res.headers, body, text: res.text };
   }
+}
+
+/** The client every identity-platform call uses: deadline and retries from the env knobs tests shorten. */
+export function httpClientFromEnv(env: NodeJS.ProcessEnv, log?: (line: string) => void): RecordingHttpClient {
+  return new RecordingHttpClient({
+    timeoutMs: envMs(env, 'MAILOAUTH_HTTP_TIMEOUT_MS', 10_000),
+    log,
+    retry: {
+      attempts: Math.max(1, Math.floor(envMs(env, 'MAILOAUTH_HTTP_ATTEMPTS', 3))),
+      baseDelayMs: envMs(env, 'MAILOAUTH_RETRY_BASE_MS', 400),
+      maxRetryAfterMs: envMs(env, 'MAILOAUTH_MAX_RETRY_AFTER_MS', 10_000),
+    },
+  });
 }
 
 function networkReason(e: unknown, timeoutMs: number): string {

@@ -1,7 +1,6 @@
 import type { Account } from '../account.js';
 import { ExitCode, UserError } from '../errors.js';
-import { updateAccounts } from '../store/accounts.js';
-import { accessKey, hasRefreshToken, msalKey, serializeAccess, type AccessRecord } from '../store/records.js';
+import { hasRefreshToken, msalKey, type AccessRecord } from '../store/records.js';
 import type { SecretStore } from '../store/secret-store.js';
 import { testPause } from '../test-pause.js';
 import { classifyAuthError } from './classify.js';
@@ -11,8 +10,8 @@ import { requestScopes } from './scopes.js';
 
 /**
  * Trade the stored refresh token for a new access token. Called with the account's refresh lock
- * held. Order: MSAL's cache plugin stores a rotated refresh token before MSAL returns; then the
- * access record; only then does the caller print.
+ * held. Order: MSAL's cache plugin stores a rotated refresh token before MSAL returns; the caller
+ * (refresh.ts) then stores the access record, and only then prints.
  */
 export async function refreshWithMsal(d: RefreshDeps, account: Account, store: SecretStore): Promise<AccessRecord> {
   const cache = await store.get(msalKey(account.name));
@@ -55,13 +54,5 @@ export async function refreshWithMsal(d: RefreshDeps, account: Account, store: S
   if (!result?.accessToken || !result.expiresOn) {
     throw new UserError(ExitCode.Unexpected, 'The identity platform answered without an access token.', `mailoauth doctor ${account.name}`);
   }
-  const rec: AccessRecord = { v: 1, accessToken: result.accessToken, expiresAt: result.expiresOn.getTime(), scopes: result.scopes };
-  await store.set(accessKey(account.name), serializeAccess(rec));
-  d.log?.('stored the access token');
-  // Bookkeeping only: a busy accounts file must not cost the caller its token.
-  await updateAccounts(d.env, (f) => ({
-    ...f,
-    accounts: f.accounts.map((a) => (a.name === account.name ? { ...a, lastRefreshAt: new Date(d.now()).toISOString() } : a)),
-  })).then(() => d.log?.('recorded the refresh time'), (e) => d.log?.(`could not record the refresh time: ${(e as Error).message}`));
-  return rec;
+  return { v: 1, accessToken: result.accessToken, expiresAt: result.expiresOn.getTime(), scopes: result.scopes };
 }

@@ -1,7 +1,6 @@
 import type { Configuration, ICachePlugin, PublicClientApplication } from '@azure/msal-node';
-import { envMs } from '../deps.js';
 import { hasRefreshToken, trimMsalCache } from '../store/records.js';
-import { RecordingHttpClient } from './http-client.js';
+import { httpClientFromEnv, type RecordingHttpClient } from './http-client.js';
 import { msalNode } from './msal-module.js';
 
 export interface MsalOptions {
@@ -42,7 +41,7 @@ export function createMsal(o: MsalOptions): MsalSession {
       await o.persist?.(next);
     },
   };
-  const http = new RecordingHttpClient({ timeoutMs: envMs(o.env, 'MAILOAUTH_HTTP_TIMEOUT_MS', 10_000), log: o.log, retry: retryFromEnv(o.env) });
+  const http = httpClientFromEnv(o.env, o.log);
   const host = new URL(o.authority).host;
   const config: Configuration = {
     auth: {
@@ -66,10 +65,3 @@ export function createMsal(o: MsalOptions): MsalSession {
   return { pca: new msalNode.PublicClientApplication(config), http, cache: () => serialized };
 }
 
-function retryFromEnv(env: NodeJS.ProcessEnv) {
-  return {
-    attempts: Math.max(1, Math.floor(envMs(env, 'MAILOAUTH_HTTP_ATTEMPTS', 3))),
-    baseDelayMs: envMs(env, 'MAILOAUTH_RETRY_BASE_MS', 400),
-    maxRetryAfterMs: envMs(env, 'MAILOAUTH_MAX_RETRY_AFTER_MS', 10_000),
-  };
-}

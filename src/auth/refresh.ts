@@ -1,8 +1,10 @@
 import type { Account } from '../account.js';
 import { envMs } from '../deps.js';
+import { updateAccounts } from '../store/accounts.js';
 import { withLock } from '../store/lock.js';
-import { accessKey, decideUnderLock, parseAccess, type AccessRecord } from '../store/records.js';
+import { accessKey, decideUnderLock, parseAccess, serializeAccess, type AccessRecord } from '../store/records.js';
 import type { SecretStore } from '../store/secret-store.js';
+import { refresherFor } from './refreshers.js';
 
 export interface RefreshDeps {
   env: NodeJS.ProcessEnv;
@@ -15,6 +17,8 @@ export interface RefreshDeps {
  * Whoever gets the lock first refreshes; everyone queued behind it finds a fresh access record and
  * returns it without a request of its own, and without ever loading MSAL. `seen` is the record the
  * caller found before it queued: one written since counts as fresh (see decideUnderLock).
+ * The protocol (MSAL, plain OAuth2) is the account's adapter's business: it stores a rotated refresh
+ * token before it returns; this stores the access record before the caller prints it.
  */
 export async function refreshUnderLock(d: RefreshDeps, account: Account, store: SecretStore, seen?: AccessRecord): Promise<AccessRecord> {
   const waitMs = envMs(d.env, 'MAILOAUTH_LOCK_WAIT_MS', 90_000);
@@ -27,7 +31,15 @@ export async function refreshUnderLock(d: RefreshDeps, account: Account, store: 
       d.log?.('another process refreshed while we waited; using its token');
       return again.use;
     }
-    const { refreshWithMsal } = await import('./msal-refresh.js');
-    return refreshWithMsal(d, account, store);
+    const refresh = await refresherFor(account)();
+    const rec = await refresh(d, account, store);
+    await store.set(accessKey(account.name), serializeAccess(rec));
+    d.log?.('stored the access token');
+    // Bookkeeping only: a busy accounts file must not cost the caller its token.
+    await updateAccounts(d.env, (f) => ({
+      ...f,
+      accounts: f.accounts.map((a) => (a.name === account.name ? { ...a, lastRefreshAt: new Date(d.now()).toISOString() } : a)),
+    })).then(() => d.log?.('recorded the refresh time'), (e) => d.log?.(`could not record the refresh time: ${(e as Error).message}`));
+    return rec;
   });
 }

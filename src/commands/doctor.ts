@@ -5,7 +5,7 @@ import type { Deps } from '../deps.js';
 import { appRegistrationHelp } from '../diagnose/app-help.js';
 import { exitFor, formatFindings, type Finding } from '../diagnose/finding.js';
 import { ExitCode, UserError } from '../errors.js';
-import { THUNDERBIRD_MICROSOFT_CLIENT_ID } from '../providers/table.js';
+import { providerById, THUNDERBIRD_MICROSOFT_CLIENT_ID } from '../providers/table.js';
 import { findAccount, readAccounts } from '../store/accounts.js';
 import { openStore } from '../store/open-store.js';
 import { spinWhile } from '../ui/spinner.js';
@@ -110,6 +110,7 @@ async function accountFindings(d: Deps, a: Account, timeoutMs: number, keychainD
     check: 'account',
     detail: `${a.provider}, client ${a.clientId === THUNDERBIRD_MICROSOFT_CLIENT_ID ? "Thunderbird's" : a.clientId}, ${a.store} store, IMAP ${ep(a.imap)}, SMTP ${ep(a.smtp)}`,
   }];
+  out.push(...providerNotes(a));
   if (keychainDown) {
     out.push({ level: 'fail', check: 'token', detail: 'not checked: the keychain holding it is unavailable (see above)', fix: 'Fix the keychain first', exit: ExitCode.KeychainUnavailable });
     return out;
@@ -138,6 +139,13 @@ async function accountFindings(d: Deps, a: Account, timeoutMs: number, keychainD
     out.push(loginFinding(r));
   }
   return out;
+}
+
+/** What the provider row says about this account's setup: Google's 7-day refresh tokens for apps in "Testing". */
+export function providerNotes(a: Pick<Account, 'provider' | 'clientId'>): Finding[] {
+  const row = providerById(a.provider);
+  if (!row?.oauth2?.ownClientNote || a.clientId === row.defaultClientId) return [];
+  return [{ level: 'warn', check: 'own client', detail: `${a.clientId}: ${row.oauth2.ownClientNote}` }];
 }
 
 /** The installed mail clients and their prerequisites (versions, mbsync's SASL XOAUTH2 plugin). */

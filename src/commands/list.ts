@@ -9,6 +9,12 @@ const DAY = 86_400_000;
 /** Microsoft expires a refresh token after 90 days without use; warn with time to spare. */
 export const REFRESH_WARN_DAYS = 80;
 
+/** How long a refresh token may sit unused, per provider, and when to warn. */
+const IDLE_EXPIRY: Record<string, { warnDays: number; says: string }> = {
+  default: { warnDays: REFRESH_WARN_DAYS, says: 'Microsoft expires it after 90 days without use' },
+  google: { warnDays: 150, says: 'Google expires it after 6 months without use' },
+};
+
 export type TokenState = 'valid' | 'expired' | 'none' | 'keychain-unavailable' | 'unreadable';
 
 export interface ListRow {
@@ -32,8 +38,9 @@ export function listRow(a: Account, token: { state: TokenState; expiresAt?: numb
   const lastUsed = Date.parse(a.lastRefreshAt ?? a.createdAt ?? '');
   const age = Number.isNaN(lastUsed) ? null : Math.max(0, Math.floor((now - lastUsed) / DAY));
   const warnings: string[] = [];
-  if (age !== null && age > REFRESH_WARN_DAYS) {
-    warnings.push(`the refresh token of ${a.name} has not been used for ${age} days; Microsoft expires it after 90 days without use. Renew it now: mailoauth token ${a.name} >/dev/null`);
+  const idle = IDLE_EXPIRY[a.provider] ?? IDLE_EXPIRY.default!;
+  if (age !== null && age > idle.warnDays) {
+    warnings.push(`the refresh token of ${a.name} has not been used for ${age} days; ${idle.says}. Renew it now: mailoauth token ${a.name} >/dev/null`);
   }
   return {
     account: a.name,

@@ -4,7 +4,7 @@ import type { Deps } from '../deps.js';
 import { ExitCode, UserError } from '../errors.js';
 import { findAccount, readAccounts, updateAccounts } from '../store/accounts.js';
 import { openStore } from '../store/open-store.js';
-import { accessKey, msalKey } from '../store/records.js';
+import { accessKey, msalKey, oauth2Key } from '../store/records.js';
 import { removeClient } from './apply-client.js';
 
 /**
@@ -35,6 +35,7 @@ export async function removeCommand(d: Deps, name: string, o: { dryRun?: boolean
   }
   const store = openStore(account.store, d.env);
   await store.delete(msalKey(account.name));
+  await store.delete(oauth2Key(account.name));
   await store.delete(accessKey(account.name));
   await updateAccounts(d.env, (f) => ({ ...f, accounts: f.accounts.filter((a) => a.name !== account.name) }));
   d.stderr.write(`Removed ${account.name}.\n`);

@@ -7,12 +7,15 @@ import { ExitCode, UserError } from '../errors.js';
 import { checkCloud, inCloud, providerHasClouds, type CloudId } from '../providers/clouds.js';
 import type { Detection } from '../providers/detect.js';
 import { fullScopes, providerById, providerForEmail } from '../providers/table.js';
+import { checkFlowAllowed, clientSecretFromEnv, planOAuth2 } from './setup-plan-oauth2.js';
 
 export interface SetupOptions {
   email?: string;
   name?: string;
   provider?: string;
   clientId?: string;
+  /** Name of the environment variable holding the client secret (plain-OAuth2 providers). */
+  clientSecretEnv?: string;
   tenant?: string;
   /** public, usgov, usgov-dod or china (src/providers/clouds.ts). */
   cloud?: string;
@@ -44,6 +47,8 @@ export interface SetupPlan {
   flow: Flow;
   port?: number;
   verify: boolean;
+  /** The user's own client's secret (--client-secret-env): goes to the keychain, never accounts.json. */
+  clientSecret?: string;
 }
 
 const FLOWS: Flow[] = ['device', 'browser', 'paste'];
@@ -59,7 +64,7 @@ export function planSetup(o: SetupOptions, env: NodeJS.ProcessEnv, platform: Nod
   checkEmail(signInUser);
   const byDetection = detected && providerById(detected.provider) ? providerById(detected.provider) : undefined;
   const provider = o.provider ? providerById(o.provider) : existing ? providerById(existing.provider) : byDetection ?? providerForEmail(signInUser);
-  if (!provider) throw new UserError(ExitCode.Usage, `Unknown provider "${o.provider}".`, 'Use --provider microsoft365 or --provider outlook.com');
+  if (!provider) throw new UserError(ExitCode.Usage, `Unknown provider "${o.provider}".`, 'Use --provider microsoft365, --provider outlook.com or --provider google');
   const detectedHere = detected?.provider === provider.id ? detected : undefined;
   const cloud: CloudId = checkCloud(o.cloud ?? existing?.cloud ?? (providerHasClouds(provider.id) ? detectedHere?.cloud : undefined) ?? 'public');
   const row = inCloud(provider, cloud);
@@ -68,16 +73,22 @@ export function planSetup(o: SetupOptions, env: NodeJS.ProcessEnv, platform: Nod
   if (mailbox && !providerHasClouds(provider.id)) {
     throw new UserError(ExitCode.Usage, `${provider.label} has no shared mailboxes: --mailbox is for Microsoft 365.`, 'Leave out --mailbox, or use --provider microsoft365');
   }
-  const flow = (o.flow ?? defaultFlow(env, platform)) as Flow;
+  // A provider without device code gets the browser even over SSH: the error would be no better.
+  const flow = (o.flow ?? (provider.unsupportedFlows?.device ? 'browser' : defaultFlow(env, platform))) as Flow;
   if (!FLOWS.includes(flow)) throw new UserError(ExitCode.Usage, `Unknown flow "${o.flow}".`, 'Use --flow device, --flow browser or --flow paste');
+  checkFlowAllowed(provider, flow);
   const store = (o.store ?? existing?.store ?? 'keychain') as StoreKind;
   if (!STORES.includes(store)) throw new UserError(ExitCode.Usage, `Unknown store "${o.store}".`, 'Use --store keychain (default) or --store file');
-  const clientId = checkClientId(o.clientId ?? existing?.clientId ?? provider.defaultClientId);
   // A --reauth that moves the account to another provider or cloud takes that row's hosts and scopes.
   const moved = existing !== undefined && ((o.cloud !== undefined && o.cloud !== (existing.cloud ?? 'public')) || (o.provider !== undefined && o.provider !== existing.provider));
-  const tenant = o.tenant ?? (moved ? undefined : existing?.tenant) ?? detectedHere?.tenant ?? row.defaultTenant;
-  if (!/^[A-Za-z0-9.-]{1,128}$/.test(tenant)) throw new UserError(ExitCode.Usage, `"${tenant}" is not a tenant (a GUID, a domain, organizations, consumers or common).`, 'e.g. --tenant contoso.onmicrosoft.com');
-  const authority = checkAuthority(o.authority ?? (o.tenant || moved || !existing ? `${row.authorityHost}/${tenant}` : existing.authority));
+  // Plain-OAuth2 rows (Google): no tenant, their own client ids, endpoints and loopback redirect.
+  const oauth2 = provider.oauth2 ? planOAuth2({ ...provider, oauth2: provider.oauth2 }, o, moved ? undefined : existing) : undefined;
+  if (!oauth2 && o.clientSecretEnv !== undefined) throw new UserError(ExitCode.Usage, `--client-secret-env is not supported for ${provider.label} yet.`, 'Leave it out');
+  const clientSecret = clientSecretFromEnv(o.clientSecretEnv, env);
+  const clientId = oauth2 ? oauth2.clientId : checkClientId(o.clientId ?? existing?.clientId ?? provider.defaultClientId);
+  const tenant = oauth2 ? '' : o.tenant ?? (moved ? undefined : existing?.tenant) ?? detectedHere?.tenant ?? row.defaultTenant;
+  if (!oauth2 && !/^[A-Za-z0-9.-]{1,128}$/.test(tenant)) throw new UserError(ExitCode.Usage, `"${tenant}" is not a tenant (a GUID, a domain, organizations, consumers or common).`, 'e.g. --tenant contoso.onmicrosoft.com');
+  const authority = oauth2 ? oauth2.authority : checkAuthority(o.authority ?? (o.tenant || moved || !existing ? `${row.authorityHost}/${tenant}` : existing.authority));
   const email = mailbox ?? signInUser;
   const name = checkAccountName(o.name ?? existing?.name ?? email);
   const imap: Endpoint = { ...(existing && !moved ? existing.imap : row.imap) };
@@ -96,6 +107,7 @@ export function planSetup(o: SetupOptions, env: NodeJS.ProcessEnv, platform: Nod
       ...(mailbox ? { delegate: signInUser } : {}),
       provider: provider.id,
       ...(cloud !== 'public' ? { cloud } : {}),
+      ...(oauth2 ? { auth: 'oauth2' as const, oauth2: oauth2.oauth2 } : {}),
       clientId,
       tenant,
       authority,
@@ -103,13 +115,14 @@ export function planSetup(o: SetupOptions, env: NodeJS.ProcessEnv, platform: Nod
       imap,
       smtp,
       store,
-      redirectUri: o.redirectUri ?? (flow === 'device' ? undefined : existing?.redirectUri ?? DEFAULT_REDIRECT[flow]),
+      redirectUri: oauth2 ? oauth2.redirectUri : o.redirectUri ?? (flow === 'device' ? undefined : existing?.redirectUri ?? DEFAULT_REDIRECT[flow]),
       createdAt: existing?.createdAt,
     },
     signInUser,
     flow,
     port: o.port ? port(o.port, '--port') : undefined,
     verify: o.verify !== false,
+    ...(clientSecret ? { clientSecret } : {}),
   };
 }
 

@@ -5,7 +5,8 @@ import { findAccount, readAccounts, updateAccounts, upsertAccount } from '../sto
 import { openStore } from '../store/open-store.js';
 import { accessKey, msalKey, serializeAccess } from '../store/records.js';
 import type { Detection } from '../providers/detect.js';
-import { planSetup, redirectFallbacks, wantsDetection, type SetupOptions, type SignInAttempt } from './setup-plan.js';
+import type { SecretStore } from '../store/secret-store.js';
+import { planSetup, redirectFallbacks, wantsDetection, type SetupOptions, type SetupPlan, type SignInAttempt } from './setup-plan.js';
 
 /**
  * `mailoauth setup` without the wizard: every answer from flags. Order matters for Ctrl-C and
@@ -44,8 +45,32 @@ export async function setupCommand(d: Deps, o: SetupOptions): Promise<void> {
   d.stderr.write(a.delegate
     ? `Signing in ${plan.signInUser} for the shared mailbox ${a.email} (${a.authority}, client ${a.clientId}, ${plan.flow} flow)\n`
     : `Signing in ${a.email} (${a.authority}, client ${a.clientId}, ${plan.flow} flow)\n`);
-  const { signIn } = await import('../auth/signin.js');
   const interactive = d.isTTY && !o.yes;
+  // One sign-in adapter per token protocol; each stores its secrets, then the metadata.
+  const { account, accessToken, expiresAt } = a.auth === 'oauth2'
+    ? await (await import('./setup-oauth2.js')).signInOAuth2Account(d, plan, store)
+    : await signInMsalAccount(d, plan, store, interactive);
+  d.stderr.write(`Signed in. Stored the refresh token in the ${account.store === 'keychain' ? 'OS keychain' : 'file store'} as "${account.name}".\n`);
+  if (plan.verify) await verifyBeforeWriting(d, account, accessToken, expiresAt, o.clients);
+  const written = await writeClients(d, account, o, interactive);
+  d.stderr.write(
+    `\nSummary for ${account.name}:\n` +
+      `  refresh token: ${account.store === 'keychain' ? 'OS keychain (service mailoauth)' : 'file store (0600)'}\n` +
+      (written.length ? written.map((w) => `  ${w}\n`).join('') : '  no mail-client config written (later: mailoauth config ACCOUNT --client NAME --write)\n') +
+      `  mail clients get a fresh token with: ${d.selfPath} token ${account.name}\n`,
+  );
+}
+
+export interface SignedIn {
+  account: Account;
+  accessToken: string;
+  expiresAt: number;
+}
+
+/** Microsoft: MSAL's flows, with the redirect fallbacks of AADSTS50011; stores the MSAL cache and the access record. */
+async function signInMsalAccount(d: Deps, plan: SetupPlan, store: SecretStore, interactive: boolean): Promise<SignedIn> {
+  const a = plan.account;
+  const { signIn } = await import('../auth/signin.js');
   let attempt: SignInAttempt = { flow: plan.flow, redirectUri: a.redirectUri };
   let s;
   for (let tries = 1; ; tries++) {
@@ -79,15 +104,7 @@ export async function setupCommand(d: Deps, o: SetupOptions): Promise<void> {
   await store.set(msalKey(account.name), s.cache);
   await store.set(accessKey(account.name), serializeAccess({ accessToken: s.result.accessToken, expiresAt: s.result.expiresOn?.getTime() ?? d.now(), scopes: s.result.scopes }));
   await updateAccounts(d.env, (f) => upsertAccount(f, account));
-  d.stderr.write(`Signed in. Stored the refresh token in the ${account.store === 'keychain' ? 'OS keychain' : 'file store'} as "${account.name}".\n`);
-  if (plan.verify) await verifyBeforeWriting(d, account, s.result.accessToken, s.result.expiresOn?.getTime() ?? d.now(), o.clients);
-  const written = await writeClients(d, account, o, interactive);
-  d.stderr.write(
-    `\nSummary for ${account.name}:\n` +
-      `  refresh token: ${account.store === 'keychain' ? 'OS keychain (service mailoauth)' : 'file store (0600)'}\n` +
-      (written.length ? written.map((w) => `  ${w}\n`).join('') : '  no mail-client config written (later: mailoauth config ACCOUNT --client NAME --write)\n') +
-      `  mail clients get a fresh token with: ${d.selfPath} token ${account.name}\n`,
-  );
+  return { account, accessToken: s.result.accessToken, expiresAt: s.result.expiresOn?.getTime() ?? d.now() };
 }
 
 /** Detection for `setup --yes`: shown, never asked; explicit flags override what it found. */

@@ -3,6 +3,7 @@ import type { Deps } from '../deps.js';
 import { formatFindings, type Finding } from '../diagnose/finding.js';
 import { claimsSummary, inspectAccessToken, type MailProtocol, type TokenInspection } from '../diagnose/jwt.js';
 import { ExitCode, UserError } from '../errors.js';
+import { providerById } from '../providers/table.js';
 import { spinWhile } from '../ui/spinner.js';
 import { portFlag, timeoutFlag } from '../verify/flags.js';
 import { checkLogin, loginFinding, type LoginResult } from '../verify/login.js';
@@ -52,7 +53,7 @@ export function inspectFor(account: Account, token: string, now: number, need: M
     scopes: account.scopes,
     tenant: account.tenant,
     need,
-    opaqueExpected: account.provider === 'outlook.com',
+    opaqueExpected: account.provider === 'outlook.com' || providerById(account.provider)?.opaqueAccessTokens === true,
     account: account.name,
   });
 }

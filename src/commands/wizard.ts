@@ -47,7 +47,7 @@ export async function askSetup(d: Deps, o: SetupOptions): Promise<SetupOptions> 
         default: found?.cloud ?? 'public',
       });
     }
-    if (!tenant && !o.authority) {
+    if (!tenant && !o.authority && !providerById(provider)?.oauth2) {
       const row = inCloud(providerById(provider)!, (cloud ?? 'public') as CloudId);
       tenant = found?.tenant
         ? found.tenant
@@ -59,6 +59,11 @@ export async function askSetup(d: Deps, o: SetupOptions): Promise<SetupOptions> 
   if (mailbox === undefined && o.email === undefined && providerHasClouds(provider)) {
     const shared = await p.confirm({ id: 'shared', message: `Open a shared mailbox with ${email}'s sign-in (instead of ${email}'s own mailbox)?`, default: false });
     if (shared) mailbox = (await p.input({ id: 'mailbox', message: 'Address of the shared mailbox', validate: valid(checkEmail) })).trim();
+  }
+  const row = providerById(provider ?? '');
+  if (row?.oauth2) {
+    const { askOAuth2Setup } = await import('./wizard-oauth2.js');
+    return askOAuth2Setup(d, o, email, { ...row, oauth2: row.oauth2 });
   }
   let clientId = o.clientId;
   if (!clientId) {

@@ -121,7 +121,7 @@ export function inspectAccessToken(token: string, o: InspectOptions): TokenInspe
       findings: [{
         level: o.opaqueExpected ? 'ok' : 'warn',
         check: 'token format',
-        detail: 'not a JWT (Microsoft encrypts the tokens of personal Outlook.com accounts); its claims cannot be checked here',
+        detail: 'not a JWT (Google\'s tokens and those of personal Outlook.com accounts are opaque); its claims cannot be checked here',
         fix: o.opaqueExpected ? undefined : 'Nothing to do unless the server refuses it; then see the login check below',
       }],
     };

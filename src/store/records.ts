@@ -3,10 +3,39 @@
  *  - `<name>`          the access record: the current access token and its expiry (the `token` fast
  *                      path reads only this item);
  *  - `<name>/msal`     MSAL's serialized token cache minus access tokens: the refresh token and the
- *                      account/id-token entries MSAL needs to use it.
+ *                      account/id-token entries MSAL needs to use it;
+ *  - `<name>/oauth2`   plain-OAuth2 accounts (Google): the refresh token, and the client secret
+ *                      when the user's own client has one (see OAuth2Record).
  */
 export const accessKey = (name: string) => name;
 export const msalKey = (name: string) => `${name}/msal`;
+export const oauth2Key = (name: string) => `${name}/oauth2`;
+
+/** What a plain-OAuth2 refresh needs besides the account's (non-secret) metadata. */
+export interface OAuth2Record {
+  v: 1;
+  refreshToken: string;
+  /** The user's own client's secret (never in accounts.json); absent for a default public client. */
+  clientSecret?: string;
+}
+
+export function serializeOAuth2(r: Omit<OAuth2Record, 'v'>): string {
+  return JSON.stringify({ v: 1, refreshToken: r.refreshToken, ...(r.clientSecret ? { clientSecret: r.clientSecret } : {}) });
+}
+
+/** undefined for anything that is not a record we wrote. */
+export function parseOAuth2(text: string | null): OAuth2Record | undefined {
+  if (!text) return undefined;
+  try {
+    const r = JSON.parse(text) as Partial<OAuth2Record>;
+    if (r.v === 1 && typeof r.refreshToken === 'string' && r.refreshToken) {
+      return { v: 1, refreshToken: r.refreshToken, ...(typeof r.clientSecret === 'string' && r.clientSecret ? { clientSecret: r.clientSecret } : {}) };
+    }
+  } catch {
+    /* not ours */
+  }
+  return undefined;
+}
 
 export interface AccessRecord {
   v: 1;
