@@ -4,7 +4,6 @@
  * from the cache, refreshes at expiry keeping the refresh token Google did not resend, and logs in to
  * a real Dovecot that checks every bearer token with the stand-in (introspection, as for Microsoft).
  */
-import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -17,6 +16,7 @@ import { startSmtp, type SmtpTestServer } from '../fixtures/smtp.js';
 import { makeTestCa } from '../fixtures/tls.js';
 import { run, testEnv } from '../helpers/cli.js';
 import { skipWithout } from '../helpers/tools.js';
+import { keychainItem, storedOAuth2 } from './harness.js';
 
 const skip = skipWithout('e2e: Gmail', ['dovecot', 'dbus-run-session', 'gnome-keyring-daemon', 'secret-tool', 'openssl']);
 const USER = 'someone@gmail.com';
@@ -63,12 +63,6 @@ function env(extra: NodeJS.ProcessEnv = {}) {
   return testEnv({ ...ss.env, NODE_EXTRA_CA_CERTS: caFile, MAILOAUTH_RETRY_BASE_MS: '50', BROWSER: FAKE_BROWSER, ...extra });
 }
 
-const keychainItem = (e: NodeJS.ProcessEnv, username: string) =>
-  spawnSync('secret-tool', ['lookup', 'service', 'mailoauth', 'username', username], { env: e, encoding: 'utf8', timeout: 10_000 }).stdout;
-const storedOAuth2 = (e: NodeJS.ProcessEnv, name: string) => {
-  const t = keychainItem(e, `${name}/oauth2`);
-  return t ? (JSON.parse(t) as { refreshToken: string; clientSecret?: string }) : undefined;
-};
 const accountsText = (e: NodeJS.ProcessEnv & { XDG_CONFIG_HOME: string }) => readFileSync(join(e.XDG_CONFIG_HOME, 'mailoauth', 'accounts.json'), 'utf8');
 
 /** `setup --yes` for the Gmail address, pointed at the stand-in, Dovecot and the SMTP fixture. */
