@@ -9,12 +9,11 @@
  * is 300) and one more round of all four clients at once makes exactly ONE refresh against the
  * stand-in, which, like Google, sends no new refresh token: the stored one is kept.
  */
-import { readFileSync, statSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { skipWithout } from '../helpers/tools.js';
 import {
-  CLIENTS, MARGIN_S, TOOLS, clientRound, clientVersion, mailoauth, proved, startGoogleWorld, storedAccess, storedOAuth2,
+  CLIENTS, MARGIN_S, TOOLS, clientRound, clientVersion, expectManagedConfigs, mailoauth, proved, startGoogleWorld, storedAccess, storedOAuth2,
   untilInsideMargin, userEnv, type GoogleWorld,
 } from './harness.js';
 
@@ -54,22 +53,10 @@ describe.skipIf(skip)('journey: Gmail setup, then offlineimap, mbsync, neomutt a
     const first = storedAccess(env, NAME).accessToken;
     expect(w.google.isValidAccessToken(first)?.email).toBe(GUSER);
 
-    const files = {
-      offlineimap: join(env.HOME, '.offlineimaprc'),
-      mbsync: join(env.HOME, '.mbsyncrc'),
-      neomutt: join(env.XDG_CONFIG_HOME, 'neomutt', 'neomuttrc'),
-      msmtp: join(env.HOME, '.msmtprc'),
-    };
-    for (const [client, file] of Object.entries(files)) {
-      const text = readFileSync(file, 'utf8');
-      expect(text, client).toContain(`# >>> mailoauth ${NAME} >>>`);
-      expect(text, client).toContain(GUSER);
-      expect(text, client).not.toContain(refreshToken!);
-      expect(text, client).not.toContain(first);
-      expect(statSync(file).mode & 0o777, client).toBe(0o600);
-    }
+    const configs = expectManagedConfigs(env, NAME, [refreshToken!, first]);
+    for (const [client, text] of Object.entries(configs)) expect(text, client).toContain(GUSER);
     // smtp.gmail.com:465 speaks TLS from the first byte: msmtp must not wait for STARTTLS.
-    expect(readFileSync(files.msmtp, 'utf8')).toMatch(/^tls_starttls off$/m);
+    expect(configs.msmtp).toMatch(/^tls_starttls off$/m);
     w.google.resetCounts();
 
     // Round 1: the token setup stored, fresh; every login and the send used it, nothing refreshed.

@@ -20,7 +20,7 @@ import { spawn, spawnSync } from 'node:child_process';
 import { X509Certificate, createHash } from 'node:crypto';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { chmodSync, copyFileSync, cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { chmodSync, copyFileSync, cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { startDovecot, type DovecotServer, type SeedMessage } from '../fixtures/dovecot.js';
@@ -413,6 +413,35 @@ export function maildirSubjects(folder: string): string[] {
     if (!existsSync(d)) return [];
     return readdirSync(d).map((f) => /^Subject: (.*)$/m.exec(readFileSync(join(d, f), 'utf8'))?.[1]?.trim() ?? `(no subject: ${f})`);
   }).sort();
+}
+
+/** The four config files setup writes (CLIENTS), where each client reads them. */
+export function clientConfigFiles(env: UserEnv): Record<'offlineimap' | 'mbsync' | 'neomutt' | 'msmtp', string> {
+  return {
+    offlineimap: join(env.HOME, '.offlineimaprc'),
+    mbsync: join(env.HOME, '.mbsyncrc'),
+    neomutt: join(env.XDG_CONFIG_HOME, 'neomutt', 'neomuttrc'),
+    msmtp: join(env.HOME, '.msmtprc'),
+  };
+}
+
+/**
+ * Each of the four configs holds the managed block of `name`, runs this very mailoauth by absolute
+ * path (its directory name is full of characters each file must quote in its own language), holds
+ * none of `secrets` and is private (0600).
+ */
+export function expectManagedConfigs(env: UserEnv, name: string, secrets: string[]): Record<string, string> {
+  const texts: Record<string, string> = {};
+  for (const [client, file] of Object.entries(clientConfigFiles(env))) {
+    const text = readFileSync(file, 'utf8');
+    expect(text, client).toContain(`# >>> mailoauth ${name} >>>`);
+    // The install path, quoted for each language (offlineimap doubles `%`, the shells may escape `$`).
+    expect(text, client).toMatch(/mail tools #2 \(npm\) 100%?% \\?\$PATH; &x\/mailoauth\/dist\/cli\.cjs/);
+    for (const secret of secrets) expect(text, client).not.toContain(secret);
+    expect(statSync(file).mode & 0o777, client).toBe(0o600);
+    texts[client] = text;
+  }
+  return texts;
 }
 
 /** A keychain item as another Secret Service client (secret-tool) sees it; '' when absent. */
