@@ -89,7 +89,8 @@ export function formatSections(sections: readonly Section[]): string {
 function appHelpContext(d: Deps, name: string | undefined) {
   if (!name) return {};
   const a = findAccount(readAccounts(d.env), name);
-  return { authority: a.authority, email: a.email, clientId: a.clientId === THUNDERBIRD_MICROSOFT_CLIENT_ID ? undefined : a.clientId };
+  const ownClient = a.clientId !== (providerById(a.provider)?.defaultClientId ?? THUNDERBIRD_MICROSOFT_CLIENT_ID);
+  return { authority: a.authority, email: a.email, clientId: ownClient ? a.clientId : undefined, provider: a.provider };
 }
 
 async function keychainFinding(d: Deps, needed: boolean): Promise<Finding> {
@@ -131,7 +132,7 @@ async function accountFindings(d: Deps, a: Account, timeoutMs: number, keychainD
   const { account, rec } = got;
   const refreshed = lines.some((l) => /refreshing/.test(l));
   out.push({ level: 'ok', check: 'token', detail: `${refreshed ? 'refreshed with the stored refresh token' : 'cached access token'}, valid until ${new Date(rec.expiresAt).toISOString()}` });
-  const inspection = inspectFor(account, rec.accessToken, d.now(), ['imap', 'smtp']);
+  const inspection = inspectFor(account, rec.accessToken, d.now(), ['imap', 'smtp'], rec.scopes);
   out.push(...inspection.findings);
   for (const p of ['imap', 'smtp'] as const) {
     const r = await spinWhile(d, `${p === 'imap' ? 'IMAP' : 'SMTP'}: logging in as ${account.email}`, () =>

@@ -45,8 +45,9 @@ export function loginExit(results: readonly LoginResult[]): ExitCode {
   return codes[0] ?? ExitCode.Ok;
 }
 
-export function inspectFor(account: Account, token: string, now: number, need: MailProtocol[]): TokenInspection {
-  return inspectAccessToken(token, {
+/** `granted`: the scopes the token reply named (the access record's), carried for the diagnosis of opaque tokens. */
+export function inspectFor(account: Account, token: string, now: number, need: MailProtocol[], granted?: string[]): TokenInspection {
+  const inspection = inspectAccessToken(token, {
     loginUser: account.email,
     signInUser: account.delegate,
     now,
@@ -56,6 +57,7 @@ export function inspectFor(account: Account, token: string, now: number, need: M
     opaqueExpected: account.provider === 'outlook.com' || providerById(account.provider)?.opaqueAccessTokens === true,
     account: account.name,
   });
+  return granted?.length ? { ...inspection, granted } : inspection;
 }
 
 export interface VerifyRun {
@@ -68,8 +70,8 @@ export interface VerifyRun {
  * Log in to each server with `accessToken` and diagnose what fails; nothing is printed or thrown
  * for a refused login (setup's verify step can use this as it is). A spinner runs on a terminal.
  */
-export async function checkAccount(d: Deps, account: Account, accessToken: string, protocols: MailProtocol[], opts: Record<MailProtocol, SmtpCheckOptions>): Promise<VerifyRun> {
-  const inspection = inspectFor(account, accessToken, d.now(), protocols);
+export async function checkAccount(d: Deps, account: Account, accessToken: string, protocols: MailProtocol[], opts: Record<MailProtocol, SmtpCheckOptions>, granted?: string[]): Promise<VerifyRun> {
+  const inspection = inspectFor(account, accessToken, d.now(), protocols, granted);
   const results: LoginResult[] = [];
   for (const p of protocols) {
     const label = `${p === 'imap' ? 'IMAP' : 'SMTP'}: logging in as ${account.email}`;
@@ -94,7 +96,7 @@ export async function verifyCommand(d: Deps, name: string, o: VerifyOptions): Pr
   const protocols = protocolsFor(o);
   const opts = checkOptions(o, d.env);
   const { account, rec } = await spinWhile(d, `Getting an access token for ${name}`, () => getAccessRecord(d, name, debugLog(d)));
-  const run = await checkAccount(d, account, rec.accessToken, protocols, opts);
+  const run = await checkAccount(d, account, rec.accessToken, protocols, opts, rec.scopes);
   if (o.json) d.stdout.write(JSON.stringify(verifyJson(account, run.inspection, rec.expiresAt, run.results), null, 2) + '\n');
   else d.stderr.write(formatVerifyReport(run, rec.expiresAt));
   if (run.exit !== ExitCode.Ok) {

@@ -1,3 +1,4 @@
+import { GMAIL_SCOPE } from '../providers/table.js';
 import { adminConsentUrl } from './aadsts.js';
 
 export interface AppHelpContext {
@@ -6,6 +7,8 @@ export interface AppHelpContext {
   /** The user's own client id, when known (not Thunderbird's). */
   clientId?: string;
   email?: string;
+  /** Provider row id: google gets Google Cloud's steps, anything else Microsoft's. */
+  provider?: string;
 }
 
 /**
@@ -13,6 +16,7 @@ export interface AppHelpContext {
  * secret), and the admin-consent URL. Shown by `mailoauth doctor --app-help` and referred to by setup.
  */
 export function appRegistrationHelp(c: AppHelpContext = {}): string {
+  if (c.provider === 'google') return googleClientHelp(c);
   const authority = c.authority ?? 'https://login.microsoftonline.com/TENANT';
   const consent = adminConsentUrl({ authority, clientId: c.clientId ?? 'CLIENT_ID' });
   const mailbox = c.email ?? 'you@contoso.com';
@@ -40,6 +44,38 @@ export function appRegistrationHelp(c: AppHelpContext = {}): string {
     '',
     'The mailbox must allow the protocols too (an Exchange admin, in Exchange Online PowerShell):',
     `       Set-CASMailbox -Identity ${mailbox} -ImapEnabled $true -SmtpClientAuthenticationDisabled $false`,
+    '',
+  ].join('\n');
+}
+
+/**
+ * How to make one's own Google OAuth client for mailoauth (instead of Thunderbird's): a "Desktop app"
+ * client (loopback redirect, PKCE; its secret is not secret), the Gmail scope, and the publishing
+ * status that decides whether refresh tokens die after 7 days.
+ */
+function googleClientHelp(c: AppHelpContext): string {
+  const mailbox = c.email ?? 'you@gmail.com';
+  return [
+    'Make your own Google OAuth client for mailoauth (Google Cloud console, https://console.cloud.google.com):',
+    '',
+    '  1. Select or create a project. APIs & Services → Library → "Gmail API" → Enable (so its scope can be chosen).',
+    '  2. OAuth consent screen (Google Auth Platform → Branding / Audience): any app name, your address as',
+    '     support and developer contact. User type: "Internal" for a Google Workspace organization\'s own users,',
+    '     "External" for personal Gmail accounts (then add yourself under Test users while it is in Testing).',
+    `  3. Data access → Add or remove scopes → ${GMAIL_SCOPE}`,
+    '     (the only scope Gmail\'s IMAP and SMTP accept; Google lists it as a restricted scope).',
+    '  4. Clients (APIs & Services → Credentials) → Create credentials → OAuth client ID → Application type',
+    '     "Desktop app". No redirect URI to enter: Desktop app clients accept http://127.0.0.1:PORT.',
+    '     Copy the client ID and the client secret (Google gives Desktop apps one; it is not really secret).',
+    '  5. Publishing status (Audience): "In production" ("Publish app"). While it says "Testing", Google',
+    '     expires every refresh token after 7 days and you must sign in again each week. Google may then ask for',
+    '     verification; an app only a few people use (under 100) can stay unverified: at sign-in Google warns',
+    '     "Google hasn\'t verified this app" and lets you continue (Advanced → Go to the app).',
+    '  6. Run (the secret is read from the variable you name, then kept in the keychain):',
+    `       MY_GOOGLE_SECRET=... mailoauth setup --email ${mailbox} --client-id ${c.clientId ?? 'CLIENT_ID.apps.googleusercontent.com'} --client-secret-env MY_GOOGLE_SECRET`,
+    '',
+    'Google Workspace: an admin may also have to allow IMAP (Admin console → Apps → Google Workspace → Gmail →',
+    'End User Access → POP and IMAP access) and trust the client (Security → Access and data control → API controls).',
     '',
   ].join('\n');
 }

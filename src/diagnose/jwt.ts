@@ -30,6 +30,8 @@ export interface TokenInspection {
   scopes: Record<MailProtocol, 'ok' | 'missing' | 'unknown'>;
   expiry: 'ok' | 'soon' | 'expired' | 'unknown';
   findings: Finding[];
+  /** The scopes the provider said it granted with this token (its token reply), when known: all an opaque token tells. */
+  granted?: string[];
 }
 
 export interface InspectOptions {

@@ -1,5 +1,6 @@
 import type { TlsMode } from '../account.js';
 import { ExitCode } from '../errors.js';
+import { GMAIL_SCOPE, PROVIDERS, providerById } from '../providers/table.js';
 import { claimsSummary, SCOPE_FOR, type MailProtocol, type TokenInspection } from './jwt.js';
 
 /**
@@ -29,7 +30,7 @@ export interface MailContext {
   port: number;
   tls: TlsMode;
   timeoutMs?: number;
-  /** Provider row id (outlook.com has its own IMAP switch); absent: Microsoft 365 wording. */
+  /** Provider row id (outlook.com has its own IMAP switch, google its own rows); absent: Microsoft 365 wording. */
   provider?: string;
   /** Shared mailbox: the delegate whose token opens `email`. */
   delegate?: string;
@@ -79,6 +80,24 @@ const fullAccess = (c: MailContext) =>
 /** Outlook.com's own switch (personal accounts have no admin and no Set-CASMailbox). */
 const OUTLOOK_COM_IMAP = 'Outlook.com → Settings → Mail → Forwarding and IMAP → turn on "Let devices and apps use IMAP", save';
 
+/** The provider's own servers, for the hints of the transport rows (Microsoft 365's when unknown). */
+const row = (c: MailContext) => providerById(c.provider ?? '') ?? PROVIDERS[0]!;
+/** "Microsoft 365", "Gmail / Google Workspace": the row's label without its parenthesis. */
+const named = (c: MailContext) => row(c).label.replace(/ \(.*\)$/, '');
+const hostsHint = (c: MailContext) => `${named(c)}: IMAP ${row(c).imap.host}, SMTP ${row(c).smtp.host}`;
+const portsHint = (c: MailContext) => `${named(c)}: IMAP ${row(c).imap.port}, SMTP ${row(c).smtp.port}`;
+
+const isGoogle = (c: MailContext) => c.provider === 'google';
+/** A personal Gmail address (gmail.com, googlemail.com), not a Google Workspace domain. */
+const personalGmail = (c: MailContext) => row(c).domains.includes(c.email.slice(c.email.lastIndexOf('@') + 1).toLowerCase());
+/** Google's token reply named its scopes, and the Gmail scope is not among them. */
+const lacksGmailScope = (c: MailContext) => c.token?.granted !== undefined && !c.token.granted.includes(GMAIL_SCOPE);
+/** Where a Google Workspace admin turns IMAP on (per organizational unit) and allows mail clients. */
+const WORKSPACE_IMAP = 'Admin console (admin.google.com) → Apps → Google Workspace → Gmail → End User Access → POP and IMAP access';
+/** What Gmail says to any bad XOAUTH2 token, whatever the reason: the wording names the likely ones. */
+const GOOGLE_TOKEN_CAUSES = (c: MailContext) =>
+  `the token belongs to another Google account than ${c.email} (the account chosen in the browser), lacks the ${GMAIL_SCOPE} scope, or was revoked`;
+
 const NETWORK = ExitCode.Unavailable;
 const REJECTED = ExitCode.LoginRejected;
 
@@ -92,14 +111,14 @@ export const MAIL_ROWS: readonly Row[] = [
     exit: NETWORK,
     match: (f) => codeIs('ENOTFOUND', 'EAI_AGAIN', 'EDNS')(f) || failedLocally(/getaddrinfo/)(f),
     cause: (c) => `The host name ${c.host} did not resolve (offline, a typo, or a DNS problem).`,
-    fix: (c) => `Check the network and the host name (Microsoft 365: IMAP outlook.office365.com, SMTP smtp.office365.com); another host: ${hostFlag(c)} HOST`,
+    fix: (c) => `Check the network and the host name (${hostsHint(c)}); another host: ${hostFlag(c)} HOST`,
   },
   {
     id: 'refused',
     exit: NETWORK,
     match: (f) => codeIs('ECONNREFUSED')(f) || failedLocally(/ECONNREFUSED/)(f),
     cause: (c) => `Nothing accepts connections on ${c.host}:${c.port}.`,
-    fix: (c) => `Check the port (Microsoft 365: IMAP 993, SMTP 587) and any firewall or VPN in the way; another port: ${portFlag(c)} PORT`,
+    fix: (c) => `Check the port (${portsHint(c)}) and any firewall or VPN in the way; another port: ${portFlag(c)} PORT`,
   },
   {
     id: 'tls-mode',
@@ -115,7 +134,7 @@ export const MAIL_ROWS: readonly Row[] = [
     exit: NETWORK,
     match: (f) => codeIs('ERR_TLS_CERT_ALTNAME_INVALID')(f) || failedLocally(/altnames|does not match certificate/i)(f),
     cause: (c) => `The TLS certificate of ${c.host}:${c.port} is for another name.`,
-    fix: (c) => `Connect to a name the certificate lists (for Microsoft 365: ${c.protocol === 'imap' ? 'outlook.office365.com' : 'smtp.office365.com'}): ${hostFlag(c)} HOST`,
+    fix: (c) => `Connect to a name the certificate lists (for ${named(c)}: ${row(c)[c.protocol].host}): ${hostFlag(c)} HOST`,
   },
   {
     id: 'tls-untrusted',
@@ -145,6 +164,34 @@ export const MAIL_ROWS: readonly Row[] = [
     match: (f) => (f.replyCode !== undefined && f.replyCode >= 400 && f.replyCode < 500) || said(/\[UNAVAILABLE\]|\[SERVERBUG\]|^BYE\b|temporar/i)(f),
     cause: (c) => `${where(c)} is temporarily unable to serve the login (busy, throttling, or an outage).`,
     fix: () => 'Try again in a few minutes',
+  },
+  // Gmail / Google Workspace: opaque tokens, no JWT claims to read; Google's words and the token reply's scopes are all there is.
+  {
+    id: 'google-token-scope',
+    exit: REJECTED,
+    match: (f, c) => isGoogle(c) && rejected(f) && lacksGmailScope(c),
+    cause: (c) => `Google granted this token for ${c.token?.granted?.join(' ') || 'no scope'}, not for ${GMAIL_SCOPE}, the only scope Gmail's ${LABEL[c.protocol]} accepts.`,
+    fix: (c) => `Sign in again and allow Gmail access ("Read, compose, send and permanently delete all your email from Gmail"): ${reauth(c)}` +
+      '; with your own client, the OAuth consent screen must list that scope',
+  },
+  {
+    id: 'gmail-imap-refused',
+    exit: REJECTED,
+    match: (f, c) => isGoogle(c) && f.protocol === 'imap' && (f.stage === 'auth' || said(/Invalid credentials|AUTHENTICATE failed|AUTHENTICATIONFAILED|Authentication failed/i)(f)),
+    cause: (c) => personalGmail(c)
+      ? `Gmail refused the token for ${c.email}: ${GOOGLE_TOKEN_CAUSES(c)}. (IMAP itself is always on for personal Gmail accounts.)`
+      : `Google Workspace refused the IMAP login of ${c.email}: an admin has turned IMAP off for its organizational unit or allows only listed IMAP clients, or ${GOOGLE_TOKEN_CAUSES(c)}.`,
+    fix: (c) => personalGmail(c)
+      ? `Sign in again as ${c.email} and allow Gmail access: ${reauth(c)}`
+      : `A Google Workspace admin turns on IMAP for the user's organizational unit: ${WORKSPACE_IMAP} (if only some IMAP clients are allowed, add this OAuth client id); ` +
+        `it can take a while to apply; then: mailoauth verify ${c.account}. If IMAP is on, sign in again as ${c.email}: ${reauth(c)}`,
+  },
+  {
+    id: 'gmail-smtp-refused',
+    exit: REJECTED,
+    match: (f, c) => isGoogle(c) && f.protocol === 'smtp' && (f.stage === 'auth' || f.replyCode === 535 || said(/5\.7\.8|Username and Password not accepted/i)(f)),
+    cause: (c) => `Gmail refused the token for ${c.email}: ${GOOGLE_TOKEN_CAUSES(c)}. (Gmail answers "535 5.7.8 Username and Password not accepted" to every bad XOAUTH2 token.)`,
+    fix: (c) => `Sign in again as ${c.email} (choose that account in the browser) and allow Gmail access: ${reauth(c)}; then: mailoauth verify ${c.account} --smtp`,
   },
   {
     id: 'imap-not-connected',

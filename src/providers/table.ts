@@ -11,6 +11,9 @@ export const THUNDERBIRD_MICROSOFT_CLIENT_ID = '9e5f94bc-e8a4-4e73-b8be-63364c29
 export const THUNDERBIRD_GOOGLE_CLIENT_ID = '406964657835-aq8lmia8j95dhl1a2bvharmfk3t1hgqj.apps.googleusercontent.com';
 export const THUNDERBIRD_GOOGLE_CLIENT_SECRET = 'kSmqreRr0qwBWJgbf5Y-PjSU';
 
+/** The one scope Gmail's IMAP and SMTP accept (Google has no narrower mail scope for them). */
+export const GMAIL_SCOPE = 'https://mail.google.com/';
+
 /** A provider signed in with plain OAuth2 (authorization code + PKCE on a loopback redirect), not MSAL. */
 export interface OAuth2Row {
   /** Production endpoints. */
@@ -89,7 +92,7 @@ export const PROVIDERS: Provider[] = [
     // Google's scope is a full URL of its own; no resource prefix, and no offline_access scope
     // (access_type=offline asks for the refresh token instead).
     scopePrefix: '',
-    mailScopes: ['https://mail.google.com/'],
+    mailScopes: [GMAIL_SCOPE],
     imap: { host: 'imap.gmail.com', port: 993, tls: 'implicit' },
     smtp: { host: 'smtp.gmail.com', port: 465, tls: 'implicit' },
     defaultClientId: THUNDERBIRD_GOOGLE_CLIENT_ID,
@@ -107,7 +110,7 @@ export const PROVIDERS: Provider[] = [
         'publish the app ("In production") in Google Cloud console → APIs & Services → OAuth consent screen, or sign in again every week.',
     },
     unsupportedFlows: {
-      device: 'Google offers no device-code sign-in for the Gmail scope (https://mail.google.com/).',
+      device: `Google offers no device-code sign-in for the Gmail scope (${GMAIL_SCOPE}).`,
       paste: 'Google has blocked the copy/paste (out-of-band) sign-in for desktop apps since 2022.',
     },
     opaqueAccessTokens: true,

@@ -30,6 +30,15 @@ const smtpAuthError = (response: string) => ({
 });
 const MS_5_7_139 = '535 5.7.139 Authentication unsuccessful, SmtpClientAuthentication is disabled for the Tenant. Visit https://aka.ms/smtp_auth_disabled for more information. [SN4PR0501CA0040.namprd05.prod.outlook.com 2024-05-01T10:00:00.000Z 08DC69E1C0A3E7B1]';
 
+/** Gmail's reply to a bad XOAUTH2 token (multi-line; nodemailer keeps it whole in `response`). */
+const GMAIL_5_7_8 = '535-5.7.8 Username and Password not accepted. Learn more at\n535 5.7.8  https://support.google.com/mail/?p=BadCredentials c7sm19648018pfp.164 - gsmtp';
+/** A Google account's context: an opaque token, the scopes Google's token reply named. */
+const gmailCtx = (protocol: 'imap' | 'smtp', email = 'someone@gmail.com', granted = ['https://mail.google.com/']): MailContext => ({
+  protocol, account: 'gm', email, provider: 'google', timeoutMs: 20_000, tls: 'implicit',
+  host: protocol === 'imap' ? 'imap.gmail.com' : 'smtp.gmail.com', port: protocol === 'imap' ? 993 : 465,
+  token: { ...inspectAccessToken('ya29.opaque-token', { loginUser: email, now: NOW, opaqueExpected: true }), granted },
+});
+
 type Case = [string, ReturnType<typeof imapFailure>, MailContext, string, ExitCode, RegExp, RegExp?];
 
 const CASES: Case[] = [
@@ -73,6 +82,14 @@ const CASES: Case[] = [
   ['535 5.7.3, no SMTP.Send', smtpFailure(smtpAuthError('535 5.7.3 Authentication unsuccessful')), smtpCtx(inspect({ scp: 'IMAP.AccessAsUser.All' })), 'token-scope', ExitCode.LoginRejected, /lacks the SMTP\.Send permission/, /delegated permission SMTP\.Send/],
   ['530 5.7.57 on MAIL FROM (send-test)', smtpFailure({ message: 'Mail command failed: 530 5.7.57 Client not authenticated to send mail.', code: 'EENVELOPE', response: '530 5.7.57 Client not authenticated to send mail. [BN0PR04CA0001]', responseCode: 530, command: 'MAIL FROM' }, true), smtpCtx(), 'smtp-not-authenticated', ExitCode.LoginRejected, /not count the session as authenticated/, /SmtpClientAuthenticationDisabled/],
   ['554 5.2.252 SendAsDenied (send-test)', smtpFailure({ message: 'Message failed', code: 'EMESSAGE', response: '554 5.2.252 SendAsDenied; bob@contoso.example not allowed to send as alice@contoso.example', responseCode: 554, command: 'DATA' }, true), smtpCtx(), 'smtp-send-as', ExitCode.LoginRejected, /may not send as/, /SendAs/],
+
+  // Gmail / Google Workspace (opaque tokens: Google's words, the address's domain and the granted scopes decide).
+  ['Gmail: [ALERT] Invalid credentials (Failure) → token causes, IMAP is always on', imapFailure(imapAuthError('2 NO [ALERT] Invalid credentials (Failure)', '[ALERT] Invalid credentials (Failure)', 'ALERT'), 'connect'), gmailCtx('imap'), 'gmail-imap-refused', ExitCode.LoginRejected, /Gmail refused the token for someone@gmail\.com: the token belongs to another Google account .* lacks the https:\/\/mail\.google\.com\/ scope, or was revoked\. \(IMAP itself is always on for personal Gmail accounts\.\)/, /^Sign in again as someone@gmail\.com and allow Gmail access: mailoauth setup --reauth gm$/],
+  ['Workspace: [AUTHENTICATIONFAILED] Invalid credentials → the admin\'s IMAP switch for the OU', imapFailure(imapAuthError('2 NO [AUTHENTICATIONFAILED] Invalid credentials (Failure)', 'Invalid credentials (Failure)', 'AUTHENTICATIONFAILED'), 'connect'), gmailCtx('imap', 'carol@example-workspace.org'), 'gmail-imap-refused', ExitCode.LoginRejected, /Google Workspace refused the IMAP login of carol@example-workspace\.org: an admin has turned IMAP off for its organizational unit or allows only listed IMAP clients/, /Admin console \(admin\.google\.com\) → Apps → Google Workspace → Gmail → End User Access → POP and IMAP access.*mailoauth setup --reauth gm/],
+  ['Gmail SMTP 535-5.7.8 Username and Password not accepted → token causes, reauth', smtpFailure(smtpAuthError(GMAIL_5_7_8)), gmailCtx('smtp'), 'gmail-smtp-refused', ExitCode.LoginRejected, /Gmail refused the token for someone@gmail\.com: the token belongs to another Google account/, /Sign in again as someone@gmail\.com .*mailoauth setup --reauth gm; then: mailoauth verify gm --smtp/],
+  ['Gmail IMAP refusal, token granted without the Gmail scope → the scope, reauth', imapFailure(imapAuthError('2 NO [AUTHENTICATIONFAILED] Invalid credentials (Failure)', 'Invalid credentials (Failure)'), 'connect'), gmailCtx('imap', undefined, ['https://www.googleapis.com/auth/gmail.send']), 'google-token-scope', ExitCode.LoginRejected, /granted this token for https:\/\/www\.googleapis\.com\/auth\/gmail\.send, not for https:\/\/mail\.google\.com\/, the only scope Gmail's IMAP accepts/, /mailoauth setup --reauth gm/],
+  ['Gmail SMTP 5.7.8, token granted without the Gmail scope → the scope', smtpFailure(smtpAuthError(GMAIL_5_7_8)), gmailCtx('smtp', undefined, ['openid', 'email']), 'google-token-scope', ExitCode.LoginRejected, /granted this token for openid email, not for https:\/\/mail\.google\.com\//, /consent screen must list that scope/],
+  ['Gmail DNS failure names Gmail\'s hosts', imapFailure({ message: 'getaddrinfo ENOTFOUND imap.gmial.com', code: 'ENOTFOUND' }, 'connect'), { ...gmailCtx('imap'), host: 'imap.gmial.com' }, 'dns', ExitCode.Unavailable, /did not resolve/, /Gmail \/ Google Workspace: IMAP imap\.gmail\.com, SMTP smtp\.gmail\.com/],
 ];
 
 describe('IMAP/SMTP diagnosis table', () => {
@@ -84,6 +101,11 @@ describe('IMAP/SMTP diagnosis table', () => {
     if (fix) expect(d.fix).toMatch(fix);
     expect(d.said.length).toBeGreaterThan(0);
     expect(d.fromServer).toBe(failure.serverText !== undefined);
+  });
+
+  it.each(CASES.filter((c) => c[2].provider === 'google'))('Gmail wording, not Microsoft\'s: %s', (_, failure, ctx) => {
+    const d = diagnoseMailFailure(failure, ctx);
+    expect(`${d.cause} ${d.fix}`).not.toMatch(/Set-CASMailbox|Exchange|Microsoft 365|outlook\.office/);
   });
 
   it('every row is exercised by a case', () => {

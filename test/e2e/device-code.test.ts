@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { skipWithout } from '../helpers/tools.js';
 import {
-  SEED, TOOLS, USER, clientVersion, deviceSetup, keychainItem, maildirSubjects, mbsync, mbsyncMaildir, msmtpSend,
+  SEED, TOOLS, USER, clientVersion, deviceSetup, expectManagedConfigs, keychainItem, maildirSubjects, mbsync, mbsyncMaildir, msmtpSend,
   neomuttInTmux, offlineimap, offlineimapMaildir, proved, refreshes, setupArgs, startWorld, storedAccess, storedRefreshToken,
   userEnv, xoauth2Logins, type World,
 } from './harness.js';
@@ -47,23 +47,8 @@ describe.skipIf(skip)('journey: device-code setup, then the real clients', () =>
     const access = storedAccess(env, NAME).accessToken;
     expect(w.idp.isValidAccessToken(access)?.upn).toBe(USER);
 
-    // The four configs, each running this very mailoauth by absolute path (its directory name is full
-    // of characters each file must quote in its own language).
-    const files = {
-      offlineimap: join(env.HOME, '.offlineimaprc'),
-      mbsync: join(env.HOME, '.mbsyncrc'),
-      neomutt: join(env.XDG_CONFIG_HOME, 'neomutt', 'neomuttrc'),
-      msmtp: join(env.HOME, '.msmtprc'),
-    };
-    for (const [client, file] of Object.entries(files)) {
-      const text = readFileSync(file, 'utf8');
-      expect(text, client).toContain(`# >>> mailoauth ${NAME} >>>`);
-      // The install path, quoted for each language (offlineimap doubles `%`, the shells may escape `$`).
-      expect(text, client).toMatch(/mail tools #2 \(npm\) 100%?% \\?\$PATH; &x\/mailoauth\/dist\/cli\.cjs/);
-      expect(text, client).not.toContain(rt!);
-      expect(text, client).not.toContain(access);
-      expect(statSync(file).mode & 0o777, client).toBe(0o600);
-    }
+    // The four configs, each running this very mailoauth by absolute path, with neither token in them.
+    expectManagedConfigs(env, NAME, [rt!, access]);
     expect(setup.stderr).toMatch(/Summary for work/);
     expect(existsSync(mbsyncMaildir(env, NAME)), 'setup created the Maildir root mbsync needs').toBe(true);
     w.idp.resetCounts();

@@ -14,17 +14,15 @@
  * Before each round a new message is delivered, and each client must show it: the syncs download it,
  * neomutt draws it in its index, msmtp's message arrives.
  */
-import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { skipWithout } from '../helpers/tools.js';
 import {
-  TOOLS, USER, clientVersion, deviceSetup, maildirSubjects, mbsync, mbsyncMaildir, msmtpSend, neomuttBatch, offlineimap,
-  offlineimapMaildir, proved, refreshes, setupArgs, sleep, startWorld, storedAccess, userEnv, xoauth2Logins, type UserEnv, type World,
+  MARGIN_S, TOOLS, USER, clientRound, clientVersion, deviceSetup, proved, refreshes, setupArgs, startWorld, storedAccess, untilInsideMargin,
+  userEnv, type ClientRound, type UserEnv, type World,
 } from './harness.js';
 
 const skip = skipWithout('e2e: expiry journey', TOOLS);
 const NAME = 'exp';
-const MARGIN_S = 300;
 /** Seconds a token stays outside the margin: room for setup + one round, or one round after a refresh. */
 const HEADROOM_S = 20;
 
@@ -37,45 +35,10 @@ describe.skipIf(skip)('journey: access tokens expire under running clients', () 
     await w?.stop();
   });
 
-  interface Round { tokens: Set<string>; refreshes: number; ms: number }
-
-  /** Deliver a message, run the four clients concurrently, check each one saw/sent mail; which tokens did the servers get? */
-  async function round(env: UserEnv, n: number): Promise<Round> {
-    const subject = `Round ${n} news`;
-    await w.dovecot.deliver(USER, { subject });
-    const imapFrom = w.imapChecks.length;
-    const smtpFrom = w.smtpTokens.length;
-    const loginsFrom = xoauth2Logins(w.dovecot);
-    const t0 = Date.now();
-    const [oi, mb, nm, ms] = await Promise.all([
-      offlineimap(env, NAME),
-      mbsync(env),
-      neomuttBatch(env),
-      msmtpSend(env, NAME, { to: 'bob@example.org', subject: `round ${n} from msmtp` }),
-    ]);
-    const ms_ = Date.now() - t0;
-    expect(oi.code, `offlineimap round ${n}: ${oi.out}`).toBe(0);
-    expect(mb.code, `mbsync round ${n}: ${mb.out}`).toBe(0);
-    expect(nm.code, `neomutt round ${n}: ${nm.out}`).toBe(0);
-    expect(ms.code, `msmtp round ${n}: ${ms.out}`).toBe(0);
-    expect(maildirSubjects(join(offlineimapMaildir(env, NAME), 'INBOX')), 'offlineimap').toContain(subject);
-    expect(maildirSubjects(join(mbsyncMaildir(env, NAME), 'INBOX')), 'mbsync').toContain(subject);
-    expect(nm.out, 'neomutt index').toContain(subject);
-    expect(w.smtp.messages.at(-1)?.raw, 'msmtp').toMatch(new RegExp(`^Subject: round ${n} from msmtp$`, 'm'));
-    expect(xoauth2Logins(w.dovecot) - loginsFrom).toBeGreaterThanOrEqual(3);
-    const imap = w.imapChecks.slice(imapFrom);
-    expect(imap.every((c) => c.active), 'Dovecot was never handed a token the platform rejected').toBe(true);
-    const tokens = new Set([...imap.map((c) => c.token), ...w.smtpTokens.slice(smtpFrom)]);
-    return { tokens, refreshes: refreshes(w.idp), ms: ms_ };
-  }
-
-  /** Real time passes until the stored token is inside the refresh margin (bounded by HEADROOM_S). */
-  async function untilInsideMargin(env: UserEnv): Promise<string> {
-    const { accessToken, expiresAt } = storedAccess(env, NAME);
-    const wait = expiresAt - MARGIN_S * 1000 - Date.now() + 1_000;
-    expect(wait).toBeLessThan((HEADROOM_S + 2) * 1000);
-    if (wait > 0) await sleep(wait);
-    return accessToken;
+  /** One round of the four clients, and the platform's refresh count after it. */
+  async function round(env: UserEnv, n: number): Promise<ClientRound & { refreshes: number }> {
+    const r = await clientRound(w, env, { name: NAME, user: USER, n });
+    return { ...r, refreshes: refreshes(w.idp) };
   }
 
   it('four clients at once across two expiries: every run succeeds with a fresh token, one refresh per expiry', async () => {
@@ -91,7 +54,7 @@ describe.skipIf(skip)('journey: access tokens expire under running clients', () 
     expect([...r1.tokens]).toEqual([first]);
 
     // Expiry 1. The refreshed token again lives 300 + HEADROOM_S s, so the rest of round 2 are cache hits.
-    const stale1 = await untilInsideMargin(env);
+    const stale1 = await untilInsideMargin(env, NAME, HEADROOM_S);
     const r2 = await round(env, 2);
     expect(r2.refreshes, `round 2: one refresh for four clients (round took ${r2.ms} ms of the ${HEADROOM_S} s the new token stays fresh)`).toBe(1);
     const second = storedAccess(env, NAME).accessToken;
@@ -99,7 +62,7 @@ describe.skipIf(skip)('journey: access tokens expire under running clients', () 
     expect([...r2.tokens], 'round 2: every login and send used the refreshed token').toEqual([second]);
 
     // Expiry 2; the next token is a long one.
-    const stale2 = await untilInsideMargin(env);
+    const stale2 = await untilInsideMargin(env, NAME, HEADROOM_S);
     w.idp.setAccessTokenLifetime(3600);
     const r3 = await round(env, 3);
     expect(r3.refreshes, `round 3: one more refresh, 2 in all (round took ${r3.ms} ms)`).toBe(2);

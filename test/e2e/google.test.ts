@@ -4,7 +4,6 @@
  * from the cache, refreshes at expiry keeping the refresh token Google did not resend, and logs in to
  * a real Dovecot that checks every bearer token with the stand-in (introspection, as for Microsoft).
  */
-import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -17,6 +16,7 @@ import { startSmtp, type SmtpTestServer } from '../fixtures/smtp.js';
 import { makeTestCa } from '../fixtures/tls.js';
 import { run, testEnv } from '../helpers/cli.js';
 import { skipWithout } from '../helpers/tools.js';
+import { keychainItem, storedOAuth2 } from './harness.js';
 
 const skip = skipWithout('e2e: Gmail', ['dovecot', 'dbus-run-session', 'gnome-keyring-daemon', 'secret-tool', 'openssl']);
 const USER = 'someone@gmail.com';
@@ -29,6 +29,7 @@ let dovecot: DovecotServer;
 let smtp: SmtpTestServer;
 let caFile: string;
 const imapChecks: string[] = [];
+const refusedByDovecot = new Set<string>();
 
 beforeAll(async () => {
   if (skip) return;
@@ -37,7 +38,8 @@ beforeAll(async () => {
   g = await startGoogleIdp({ tls: ca, users: [USER] });
   g.addClient(OWN.id, OWN.secret);
   ss = await startSecretService();
-  stub = await startIntrospectionStub((t) => g.isValidAccessToken(t)?.email, (t) => imapChecks.push(t));
+  // Tokens in `refusedByDovecot` are valid at Google but refused by Dovecot (as Gmail refuses a Workspace user whose IMAP is off).
+  stub = await startIntrospectionStub((t) => (refusedByDovecot.has(t) ? undefined : g.isValidAccessToken(t)?.email), (t) => imapChecks.push(t));
   dovecot = await startDovecot({ introspectUrl: stub.url, tls: ca, users: [USER], seed: { [USER]: [{ subject: 'Welcome to Gmail', seen: true }, { subject: 'Your order' }] } });
   // Implicit TLS, as smtp.gmail.com:465 (the row's default) speaks it.
   smtp = await startSmtp({ tls: ca, mode: 'implicit', validate: (user, token) => g.isValidAccessToken(token)?.email === user });
@@ -63,12 +65,6 @@ function env(extra: NodeJS.ProcessEnv = {}) {
   return testEnv({ ...ss.env, NODE_EXTRA_CA_CERTS: caFile, MAILOAUTH_RETRY_BASE_MS: '50', BROWSER: FAKE_BROWSER, ...extra });
 }
 
-const keychainItem = (e: NodeJS.ProcessEnv, username: string) =>
-  spawnSync('secret-tool', ['lookup', 'service', 'mailoauth', 'username', username], { env: e, encoding: 'utf8', timeout: 10_000 }).stdout;
-const storedOAuth2 = (e: NodeJS.ProcessEnv, name: string) => {
-  const t = keychainItem(e, `${name}/oauth2`);
-  return t ? (JSON.parse(t) as { refreshToken: string; clientSecret?: string }) : undefined;
-};
 const accountsText = (e: NodeJS.ProcessEnv & { XDG_CONFIG_HOME: string }) => readFileSync(join(e.XDG_CONFIG_HOME, 'mailoauth', 'accounts.json'), 'utf8');
 
 /** `setup --yes` for the Gmail address, pointed at the stand-in, Dovecot and the SMTP fixture. */
@@ -272,5 +268,44 @@ describe.skipIf(skip)('Gmail: setup, token and verify against the Google stand-i
     expect(r.code, r.stderr).toBe(3);
     expect(r.stderr).toMatch(/Google does not accept the OAuth client .* the client secret is wrong.*invalid_client: Unauthorized/);
     expect(r.stderr).toMatch(/Desktop app/);
+  });
+  it('doctor --app-help for a Google account: Google Cloud console steps, not Microsoft\'s', async () => {
+    const e = env();
+    await signIn(e, 'help', ['--no-verify']);
+    const r = await run(['doctor', 'help', '--app-help'], e);
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stdout).toBe('');
+    expect(r.stderr).toMatch(/Google Cloud console/);
+    expect(r.stderr).toMatch(/"Desktop app"/);
+    expect(r.stderr).toContain(GMAIL_SCOPE);
+    expect(r.stderr).toMatch(/Publishing status .*"In production"/);
+    expect(r.stderr).toContain('--email someone@gmail.com');
+    expect(r.stderr).not.toMatch(/Entra|Set-CASMailbox|adminconsent/);
+  });
+
+  // Last: Dovecot delays later logins from the same address after a refusal.
+  it('verify, Dovecot and the SMTP server refusing the Google token → exit 6 with Gmail\'s causes and fix, not Set-CASMailbox', async () => {
+    const e = env();
+    await signIn(e, 'refused', ['--no-verify']);
+    const token = JSON.parse(keychainItem(e, 'refused')).accessToken as string;
+    refusedByDovecot.add(token);
+    smtp.setRejectWith('535-5.7.8 Username and Password not accepted. Learn more at\n535 5.7.8  https://support.google.com/mail/?p=BadCredentials - gsmtp');
+    try {
+      const failures = dovecot.authFailuresFor(USER);
+      const r = await run(['verify', 'refused'], e);
+      expect(r.code, r.stderr).toBe(6);
+      expect(r.stdout).toBe('');
+      expect(imapChecks.at(-1)).toBe(token);
+      expect(dovecot.authFailuresFor(USER)).toBeGreaterThan(failures);
+      expect(r.stderr).toMatch(/^FAIL {2}IMAP login: localhost:\d+ \(TLS\): Gmail refused the token for someone@gmail\.com: the token belongs to another Google account .*\(IMAP itself is always on for personal Gmail accounts\.\)$/m);
+      expect(r.stderr).toMatch(/^FAIL {2}SMTP login: localhost:\d+ \(TLS\): Gmail refused the token for someone@gmail\.com/m);
+      expect(r.stderr).toMatch(/server said: 535.5\.7\.8 Username and Password not accepted/);
+      expect(r.stderr).toMatch(/fix: Sign in again as someone@gmail\.com and allow Gmail access: mailoauth setup --reauth refused$/m);
+      expect(r.stderr).not.toMatch(/Set-CASMailbox|Exchange/);
+      expect(r.stderr).not.toContain(token);
+    } finally {
+      smtp.setRejectWith(undefined);
+      refusedByDovecot.delete(token);
+    }
   });
 });

@@ -20,16 +20,19 @@ import { spawn, spawnSync } from 'node:child_process';
 import { X509Certificate, createHash } from 'node:crypto';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { chmodSync, copyFileSync, cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { chmodSync, copyFileSync, cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { startDovecot, type DovecotServer, type SeedMessage } from '../fixtures/dovecot.js';
+import { startGoogleIdp, type GoogleIdp } from '../fixtures/google-idp.js';
 import { startIdp, type Idp } from '../fixtures/idp.js';
+import { startIntrospectionStub } from '../fixtures/introspection-stub.js';
 import { startSecretService, type SecretService } from '../fixtures/secret-service.js';
 import { startSmtp, type SmtpTestServer } from '../fixtures/smtp.js';
 import { makeTestCa, type TestCa } from '../fixtures/tls.js';
 import { cliPath, testEnv } from '../helpers/cli.js';
 import { TmuxSession } from '../helpers/tmux.js';
+import { expect } from 'vitest';
 
 export const USER = 'alice@contoso.example';
 export const CLIENTS = 'offlineimap,mbsync,neomutt,msmtp';
@@ -45,26 +48,47 @@ export const SEED: SeedMessage[] = [
 export const TOOLS = ['dovecot', 'offlineimap', 'mbsync', 'neomutt', 'msmtp', 'tmux', 'script', 'timeout',
   'dbus-run-session', 'gnome-keyring-daemon', 'secret-tool', 'openssl'];
 
-export interface World {
+/** What every world has, whoever issues the tokens. */
+export interface MailWorld {
   root: string;
   /** The installed mailoauth (see installCli): what setup writes into every config. */
   cli: string;
   ca: TestCa;
-  idp: Idp;
   ss: SecretService;
   dovecot: DovecotServer;
   smtp: SmtpTestServer;
   /** Every token the SMTP server accepted, in order. */
   smtpTokens: string[];
-  /** Every token Dovecot asked the platform about, in order, with the platform's answer. */
+  /** Every token Dovecot asked the issuer about, in order, with the issuer's answer. */
   imapChecks: Array<{ token: string; active: boolean }>;
   /** HOMEs made by userEnv (and other temp dirs), removed by stop() unless MAILOAUTH_KEEP_TEST_DIRS=1. */
   homes: string[];
   stop(): Promise<void>;
 }
 
+/** The Microsoft world: the local identity platform issues the tokens. */
+export interface World extends MailWorld {
+  idp: Idp;
+}
+
+/** The Gmail world: the local Google stand-in issues the tokens; SMTP speaks implicit TLS, as smtp.gmail.com:465. */
+export interface GoogleWorld extends MailWorld {
+  google: GoogleIdp;
+}
+
+type Witness = { url: string; stop(): Promise<void> };
+
+/** Who issues the tokens, and how Dovecot (introspection, witnessed) and the SMTP server check them. */
+interface Issuer<I> {
+  start(ca: TestCa): Promise<I & { stop(): Promise<void> }>;
+  witness(i: I, seen: MailWorld['imapChecks']): Promise<Witness>;
+  /** Whether `token` may open `mailbox` (the XOAUTH2 user= field). */
+  smtpAccepts(i: I, mailbox: string, token: string): boolean;
+  smtpMode?: 'starttls' | 'implicit';
+}
+
 /** Starts everything; if one part fails, what already runs is stopped before the error is thrown. */
-export async function startWorld(o: { users?: string[]; sharedMailboxes?: string[] } = {}): Promise<World> {
+async function startMailWorld<I>(o: { users: string[]; sharedMailboxes?: string[] }, issuer: Issuer<I>): Promise<MailWorld & { issuer: I }> {
   const root = mkdtempSync(join(tmpdir(), 'mailoauth-e2e-'));
   const homes: string[] = [];
   const keep = process.env.MAILOAUTH_KEEP_TEST_DIRS === '1';
@@ -85,35 +109,58 @@ export async function startWorld(o: { users?: string[]; sharedMailboxes?: string
     if (first) throw first;
   };
   try {
-    const users = o.users ?? [USER];
     const cli = installCli(root);
     const ca = await makeTestCa(join(root, 'tls'));
-    const idp = await startIdp({ tls: ca, users: users.map((upn) => ({ upn })) });
-    stops.push(() => idp.stop());
+    const issued = await issuer.start(ca);
+    stops.push(() => issued.stop());
     const ss = await startSecretService();
     stops.push(() => ss.stop());
-    const imapChecks: Array<{ token: string; active: boolean }> = [];
-    const witness = await introspectionWitness(idp.introspectUrl, imapChecks);
+    const imapChecks: MailWorld['imapChecks'] = [];
+    const witness = await issuer.witness(issued, imapChecks);
     stops.push(() => witness.stop());
     const shared = o.sharedMailboxes ?? [];
-    const dovecot = await startDovecot({ introspectUrl: witness.url, tls: ca, users, sharedMailboxes: shared, seed: Object.fromEntries([...users, ...shared].map((u) => [u, SEED])) });
+    const dovecot = await startDovecot({ introspectUrl: witness.url, tls: ca, users: o.users, sharedMailboxes: shared, seed: Object.fromEntries([...o.users, ...shared].map((u) => [u, SEED])) });
     stops.push(() => dovecot.stop({ keep }));
     const smtpTokens: string[] = [];
     const smtp = await startSmtp({
       tls: ca,
+      mode: issuer.smtpMode,
       validate: (user, token) => {
-        const upn = idp.isValidAccessToken(token)?.upn;
-        const ok = upn !== undefined && idp.mayOpen(upn, user);
+        const ok = issuer.smtpAccepts(issued, user, token);
         if (ok) smtpTokens.push(token);
         return ok;
       },
     });
     stops.push(() => smtp.stop());
-    return { root, cli, ca, idp, ss, dovecot, smtp, smtpTokens, imapChecks, homes, stop };
+    return { root, cli, ca, ss, dovecot, smtp, smtpTokens, imapChecks, homes, stop, issuer: issued };
   } catch (e) {
     await stop();
     throw e;
   }
+}
+
+export async function startWorld(o: { users?: string[]; sharedMailboxes?: string[] } = {}): Promise<World> {
+  const users = o.users ?? [USER];
+  const { issuer, ...w } = await startMailWorld<Idp>({ ...o, users }, {
+    start: (ca) => startIdp({ tls: ca, users: users.map((upn) => ({ upn })) }),
+    witness: (idp, seen) => introspectionWitness(idp.introspectUrl, seen),
+    smtpAccepts: (idp, mailbox, token) => {
+      const upn = idp.isValidAccessToken(token)?.upn;
+      return upn !== undefined && idp.mayOpen(upn, mailbox);
+    },
+  });
+  return { ...w, idp: issuer };
+}
+
+export async function startGoogleWorld(o: { users: string[] }): Promise<GoogleWorld> {
+  const { issuer, ...w } = await startMailWorld<GoogleIdp>(o, {
+    start: (ca) => startGoogleIdp({ tls: ca, users: o.users }),
+    // Google has no introspection endpoint; the stub asks the stand-in and notes every check.
+    witness: (g, seen) => startIntrospectionStub((t) => g.isValidAccessToken(t)?.email, (token, user) => seen.push({ token, active: user !== undefined })),
+    smtpAccepts: (g, mailbox, token) => g.isValidAccessToken(token)?.email.toLowerCase() === mailbox.toLowerCase(),
+    smtpMode: 'implicit',
+  });
+  return { ...w, google: issuer };
 }
 
 /**
@@ -172,7 +219,7 @@ function installCli(root: string): string {
 export type UserEnv = NodeJS.ProcessEnv & { HOME: string; XDG_CONFIG_HOME: string };
 
 /** A fresh user: a private HOME, the world's keychain, and trust in the test CA (for mailoauth's own HTTPS). */
-export function userEnv(w: World, extra: NodeJS.ProcessEnv = {}): UserEnv {
+export function userEnv(w: MailWorld, extra: NodeJS.ProcessEnv = {}): UserEnv {
   const env = testEnv({ ...w.ss.env, NODE_EXTRA_CA_CERTS: w.ca.caFile, MAILOAUTH_RETRY_BASE_MS: '50', LC_ALL: 'C.UTF-8', ...extra });
   w.homes.push(env.HOME);
   return env;
@@ -187,7 +234,7 @@ export function setupArgs(w: World, name: string, flow: 'device' | 'browser', ex
 }
 
 /** `mailoauth ARGS` as the user types it: the installed CLI, run by its path. */
-export function mailoauth(w: World, args: string[], env: NodeJS.ProcessEnv, timeoutSec = 60): Promise<ToolResult> {
+export function mailoauth(w: MailWorld, args: string[], env: NodeJS.ProcessEnv, timeoutSec = 60): Promise<ToolResult> {
   return runTool(w.cli, args, env, { timeoutSec });
 }
 
@@ -260,8 +307,8 @@ export function mbsync(env: UserEnv, timeoutSec = 60): Promise<ToolResult> {
   return runTool('mbsync', ['-a'], env, { timeoutSec });
 }
 
-export function msmtpSend(env: UserEnv, name: string, o: { to: string; subject: string }, timeoutSec = 30): Promise<ToolResult> {
-  const msg = [`From: Alice <${USER}>`, `To: <${o.to}>`, `Subject: ${o.subject}`, `Date: ${new Date().toUTCString()}`,
+export function msmtpSend(env: UserEnv, name: string, o: { to: string; subject: string; from?: string }, timeoutSec = 30): Promise<ToolResult> {
+  const msg = [`From: <${o.from ?? USER}>`, `To: <${o.to}>`, `Subject: ${o.subject}`, `Date: ${new Date().toUTCString()}`,
     `Message-ID: <${Date.now()}.${process.pid}@e2e.mailoauth.test>`, '', 'Sent by msmtp with a token from mailoauth.', ''].join('\r\n');
   return runTool('msmtp', ['-a', name, o.to], env, { input: msg, timeoutSec });
 }
@@ -297,6 +344,66 @@ export async function neomuttInTmux(env: UserEnv, subjects: string[], timeoutMs 
   }
 }
 
+// ---- rounds of all four clients --------------------------------------------------------------------
+
+/** What one round of the four clients handed the servers. */
+export interface ClientRound {
+  /** Every distinct token Dovecot checked or the SMTP server accepted during the round. */
+  tokens: Set<string>;
+  ms: number;
+}
+
+/**
+ * Delivers `Round N news` to `user`, runs offlineimap, mbsync, neomutt and msmtp at once from the
+ * configs setup wrote for `name`, and checks each one saw (or sent) mail with a token the issuer
+ * vouched for.
+ */
+export async function clientRound(w: MailWorld, env: UserEnv, o: { name: string; user: string; n: number }): Promise<ClientRound> {
+  const { name, user, n } = o;
+  const subject = `Round ${n} news`;
+  await w.dovecot.deliver(user, { subject });
+  const imapFrom = w.imapChecks.length;
+  const smtpFrom = w.smtpTokens.length;
+  const loginsFrom = xoauth2Logins(w.dovecot, user);
+  const t0 = Date.now();
+  const [oi, mb, nm, ms] = await Promise.all([
+    offlineimap(env, name),
+    mbsync(env),
+    neomuttBatch(env),
+    msmtpSend(env, name, { to: 'bob@example.org', subject: `round ${n} from msmtp`, from: user }),
+  ]);
+  const ms_ = Date.now() - t0;
+  expect(oi.code, `offlineimap round ${n}: ${oi.out}`).toBe(0);
+  expect(mb.code, `mbsync round ${n}: ${mb.out}`).toBe(0);
+  expect(nm.code, `neomutt round ${n}: ${nm.out}`).toBe(0);
+  expect(ms.code, `msmtp round ${n}: ${ms.out}`).toBe(0);
+  expect(maildirSubjects(join(offlineimapMaildir(env, name), 'INBOX')), 'offlineimap').toContain(subject);
+  expect(maildirSubjects(join(mbsyncMaildir(env, name), 'INBOX')), 'mbsync').toContain(subject);
+  expect(nm.out, 'neomutt index').toContain(subject);
+  const sent = w.smtp.messages.at(-1);
+  expect(sent?.raw, 'msmtp').toMatch(new RegExp(`^Subject: round ${n} from msmtp$`, 'm'));
+  expect(sent?.user, 'msmtp authenticated as').toBe(user);
+  expect(xoauth2Logins(w.dovecot, user) - loginsFrom).toBeGreaterThanOrEqual(3);
+  const imap = w.imapChecks.slice(imapFrom);
+  expect(imap.every((c) => c.active), 'Dovecot was never handed a token the issuer rejected').toBe(true);
+  return { tokens: new Set([...imap.map((c) => c.token), ...w.smtpTokens.slice(smtpFrom)]), ms: ms_ };
+}
+
+/** `token` refreshes when less than this is left. */
+export const MARGIN_S = 300;
+
+/**
+ * Real time passes until the stored token of `name` is inside the refresh margin; at most
+ * `headroomS` (+2) seconds, or the test fails. Nothing in the keychain is touched. Returns that token.
+ */
+export async function untilInsideMargin(env: UserEnv, name: string, headroomS: number): Promise<string> {
+  const { accessToken, expiresAt } = storedAccess(env, name);
+  const wait = expiresAt - MARGIN_S * 1000 - Date.now() + 1_000;
+  expect(wait).toBeLessThan((headroomS + 2) * 1000);
+  if (wait > 0) await sleep(wait);
+  return accessToken;
+}
+
 // ---- what ended up where --------------------------------------------------------------------------
 
 /** Subjects of the messages in a Maildir folder (new/ and cur/). */
@@ -308,6 +415,35 @@ export function maildirSubjects(folder: string): string[] {
   }).sort();
 }
 
+/** The four config files setup writes (CLIENTS), where each client reads them. */
+export function clientConfigFiles(env: UserEnv): Record<'offlineimap' | 'mbsync' | 'neomutt' | 'msmtp', string> {
+  return {
+    offlineimap: join(env.HOME, '.offlineimaprc'),
+    mbsync: join(env.HOME, '.mbsyncrc'),
+    neomutt: join(env.XDG_CONFIG_HOME, 'neomutt', 'neomuttrc'),
+    msmtp: join(env.HOME, '.msmtprc'),
+  };
+}
+
+/**
+ * Each of the four configs holds the managed block of `name`, runs this very mailoauth by absolute
+ * path (its directory name is full of characters each file must quote in its own language), holds
+ * none of `secrets` and is private (0600).
+ */
+export function expectManagedConfigs(env: UserEnv, name: string, secrets: string[]): Record<string, string> {
+  const texts: Record<string, string> = {};
+  for (const [client, file] of Object.entries(clientConfigFiles(env))) {
+    const text = readFileSync(file, 'utf8');
+    expect(text, client).toContain(`# >>> mailoauth ${name} >>>`);
+    // The install path, quoted for each language (offlineimap doubles `%`, the shells may escape `$`).
+    expect(text, client).toMatch(/mail tools #2 \(npm\) 100%?% \\?\$PATH; &x\/mailoauth\/dist\/cli\.cjs/);
+    for (const secret of secrets) expect(text, client).not.toContain(secret);
+    expect(statSync(file).mode & 0o777, client).toBe(0o600);
+    texts[client] = text;
+  }
+  return texts;
+}
+
 /** A keychain item as another Secret Service client (secret-tool) sees it; '' when absent. */
 export function keychainItem(env: NodeJS.ProcessEnv, username: string): string {
   return spawnSync('secret-tool', ['lookup', 'service', 'mailoauth', 'username', username], { env, encoding: 'utf8', timeout: 10_000 }).stdout;
@@ -317,6 +453,12 @@ export function storedRefreshToken(env: NodeJS.ProcessEnv, name: string): string
   const cache = keychainItem(env, `${name}/msal`);
   if (!cache) return undefined;
   return Object.values(JSON.parse(cache).RefreshToken as Record<string, { secret: string }>)[0]?.secret;
+}
+
+/** A Google (plain OAuth2) account's refresh record: NAME/oauth2. */
+export function storedOAuth2(env: NodeJS.ProcessEnv, name: string): { refreshToken: string; clientSecret?: string } | undefined {
+  const item = keychainItem(env, `${name}/oauth2`);
+  return item ? (JSON.parse(item) as { refreshToken: string; clientSecret?: string }) : undefined;
 }
 
 /** The stored access record (what `token` serves from). */

@@ -181,6 +181,16 @@ describe('app registration help', () => {
     }
     expect(appRegistrationHelp()).toContain('https://login.microsoftonline.com/TENANT/adminconsent?client_id=CLIENT_ID');
   });
+
+  it('for a Google account: Google Cloud console steps (consent screen, Desktop app client, the Gmail scope, "In production"), nothing of Microsoft\'s', () => {
+    const t = appRegistrationHelp({ provider: 'google', email: 'someone@gmail.com', clientId: '123-abc.apps.googleusercontent.com' });
+    for (const s of ['Google Cloud console', 'OAuth consent screen', '"Desktop app"', 'https://mail.google.com/', '"In production"', '7 days',
+      'mailoauth setup --email someone@gmail.com --client-id 123-abc.apps.googleusercontent.com --client-secret-env MY_GOOGLE_SECRET',
+      'End User Access → POP and IMAP access']) {
+      expect(t).toContain(s);
+    }
+    expect(t).not.toMatch(/Entra|Set-CASMailbox|IMAP\.AccessAsUser|adminconsent/);
+  });
 });
 
 describe('spinner', () => {
