@@ -20,7 +20,7 @@ import { spawn, spawnSync } from 'node:child_process';
 import { X509Certificate, createHash } from 'node:crypto';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { chmodSync, copyFileSync, cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
+import { chmodSync, cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { startDovecot, type DovecotServer, type SeedMessage } from '../fixtures/dovecot.js';
@@ -198,8 +198,8 @@ async function introspectionWitness(target: string, seen: Array<{ token: string;
  * The built CLI (cliPath(): dist/cli.cjs, or MAILOAUTH_CLI) installed the way a user's npm prefix
  * holds it, under a HOME-like directory whose name a shell, Python/ConfigParser, muttrc, mbsyncrc and
  * msmtprc would each misread if setup quoted it wrongly: spaces, `$`, `;`, `&`, parentheses. (Quotes
- * are refused by setup by design. `#`, `?` and `%` break the bundle itself for now: its import.meta.url
- * shim turns the path into a URL without escaping them.) The clients run it by this path, through its
+ * are refused by setup by design. `#` and `%` once broke the bundle itself: its import.meta.url shim
+ * made a URL without escaping them.) The clients run it by this path, through its
  * `#!/usr/bin/env node` line, exactly as setup wrote it.
  */
 export const INSTALL_DIR_NAME = 'Jane Doe/mail tools #2 (npm) 100% $PATH; &x';
@@ -209,7 +209,8 @@ function installCli(root: string): string {
   const prefix = join(root, INSTALL_DIR_NAME, 'mailoauth');
   mkdirSync(join(prefix, 'dist'), { recursive: true });
   const cli = join(prefix, 'dist', 'cli.cjs');
-  copyFileSync(built, cli);
+  // The whole dist/ (cli.cjs loads commands.cjs beside it for everything but `token`).
+  cpSync(dirname(built), dirname(cli), { recursive: true });
   chmodSync(cli, 0o755);
   cpSync(join(dirname(built), '..', 'templates'), join(prefix, 'templates'), { recursive: true });
   symlinkSync(resolve(import.meta.dirname, '../../node_modules'), join(prefix, 'node_modules'));
