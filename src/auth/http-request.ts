@@ -30,14 +30,13 @@ export async function httpRequest(
   const u = new URL(url);
   const mod = u.protocol === 'http:' ? await import('node:http') : await import('node:https');
   return new Promise((resolve, reject) => {
-    const req = mod.request(u, { method, headers: o.headers, timeout: o.timeoutMs });
+    const req = mod.request(u, { method, headers: o.headers });
     const timer = setTimeout(() => req.destroy(new RequestFailed(`no answer within ${o.timeoutMs} ms`, 'TIMEOUT')), o.timeoutMs);
     const fail = (e: Error) => {
       clearTimeout(timer);
       reject(e);
     };
     req.on('error', fail);
-    req.on('timeout', () => req.destroy(new RequestFailed(`no answer within ${o.timeoutMs} ms`, 'TIMEOUT')));
     req.on('response', (res) => {
       const chunks: Buffer[] = [];
       res.on('data', (c: Buffer) => chunks.push(c));
