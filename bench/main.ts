@@ -39,15 +39,19 @@ const stats = (xs: number[]) => {
   return { median: q(0.5), p95: q(0.95), min: s[0]!, max: s[s.length - 1]! };
 };
 
-/** Async, never spawnSync: the identity platform lives in this process and must keep answering. */
-function exec(argv: string[], env: NodeJS.ProcessEnv): Promise<{ status: number | null; stdout: string; stderr: string }> {
+/**
+ * Async, never spawnSync: the identity platform lives in this process and must keep answering.
+ * stdout is read as latin1, byte for byte (gpg's binary output; tokens are ASCII either way).
+ */
+function exec(argv: string[], env: NodeJS.ProcessEnv, input?: string): Promise<{ status: number | null; stdout: string; stderr: string }> {
   return new Promise((resolve) => {
-    const child = spawn(argv[0]!, argv.slice(1), { env, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(argv[0]!, argv.slice(1), { env, stdio: [input === undefined ? 'ignore' : 'pipe', 'pipe', 'pipe'] });
     let stdout = '';
     let stderr = '';
-    child.stdout.on('data', (b: Buffer) => (stdout += b.toString()));
-    child.stderr.on('data', (b: Buffer) => (stderr += b.toString()));
+    child.stdout!.on('data', (b: Buffer) => (stdout += b.toString('latin1')));
+    child.stderr!.on('data', (b: Buffer) => (stderr += b.toString()));
     child.on('close', (status) => resolve({ status, stdout, stderr }));
+    child.stdin?.end(input);
   });
 }
 
@@ -65,16 +69,9 @@ async function peakRssKb(c: Case): Promise<number | undefined> {
   return Number(/RSS=(\d+)/.exec(r.stderr)?.[1]);
 }
 
+/** exec for set-up steps: stdout, or an error naming the command. */
 async function run(argv: string[], env: NodeJS.ProcessEnv, input?: string): Promise<string> {
-  const r = await new Promise<{ status: number | null; stdout: string; stderr: string }>((resolve) => {
-    const child = spawn(argv[0]!, argv.slice(1), { env, stdio: ['pipe', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (b: Buffer) => (stdout += b.toString('latin1')));
-    child.stderr.on('data', (b: Buffer) => (stderr += b.toString()));
-    child.on('close', (status) => resolve({ status, stdout, stderr }));
-    child.stdin.end(input ?? '');
-  });
+  const r = await exec(argv, env, input);
   if (r.status !== 0) throw new Error(`${argv.join(' ')} failed (${r.status}): ${r.stderr}`);
   return r.stdout;
 }
