@@ -123,6 +123,7 @@ program
   .description('check keychain, accounts, tokens, IMAP/SMTP logins and mail clients; each problem with its fix')
   .argument('[account]', 'check only this account (default: all)')
   .option('--app-help', 'how to register your own app (and the admin-consent URL)')
+  .addOption(new Option('--cloud <cloud>', 'with --app-help: the Microsoft cloud to register in').choices(['public', 'usgov', 'usgov-dod', 'china']))
   .option('--timeout-ms <ms>', 'deadline for each server (default 20000)')
   .option('--json', 'print the findings as JSON on stdout')
   .action(async (name: string | undefined, o) => {

@@ -63,7 +63,7 @@ function pkce() {
 
 function authorizeUrl(q: Record<string, string>): string {
   return `${idp.authority()}/oauth2/v2.0/authorize?${new URLSearchParams({
-    client_id: CLIENT_ID, response_type: 'code', redirect_uri: 'http://localhost:53682/', scope: SCOPES.join(' '),
+    client_id: CLIENT_ID, response_type: 'code', redirect_uri: 'http://127.0.0.1:53682/', scope: SCOPES.join(' '),
     state: 'st4te', code_challenge_method: 'S256', ...q,
   }).toString()}`;
 }
@@ -87,6 +87,7 @@ beforeAll(async () => {
   ca = await makeTestCa(join(dir, 'tls'));
   agent = new Agent({ ca: await readFile(ca.caFile), keepAlive: false });
   idp = await startIdp({ tls: ca, users: [{ upn: DEFAULT_UPN, name: 'Test User' }, { upn: OTHER_UPN }] });
+  idp.registerApp('another-client', { redirectUris: [] });
 });
 
 afterAll(async () => {
@@ -157,7 +158,7 @@ describe('device code grant', () => {
     expect(dc.message).toBe(`To sign in, use a web browser to open the page ${idp.origin}/devicelogin and enter the code ${String(dc.user_code)} to authenticate.`);
     await expect(idp.waitForDeviceCode(1000)).resolves.toEqual({ userCode: dc.user_code, deviceCode: dc.device_code });
 
-    const poll = () => token({ grant_type: 'urn:ietf:params:oauth:grant-type:device_code', device_code: String(dc.device_code) });
+    const poll = () => token({ grant_type: 'urn:ietf:params:oauth:grant-type:device_code', device_code: String(dc.device_code), scope: ['openid', 'profile', ...SCOPES].join(' ') });
     expectAadsts(await poll(), 400, 'authorization_pending', 70016);
     idp.approveDeviceCode();
     const ok = await poll();
@@ -231,14 +232,14 @@ describe('authorization code grant with PKCE', () => {
     const r = await call(authorizeUrl({ code_challenge: challenge, login_hint: OTHER_UPN }));
     expect(r.status).toBe(302);
     const loc = new URL(String(r.headers.location));
-    expect(`${loc.origin}${loc.pathname}`).toBe('http://localhost:53682/');
+    expect(`${loc.origin}${loc.pathname}`).toBe('http://127.0.0.1:53682/');
     expect(loc.searchParams.get('state')).toBe('st4te');
     const code = loc.searchParams.get('code') ?? '';
     expect(JSON.parse(Buffer.from(loc.searchParams.get('client_info') ?? '', 'base64url').toString()).utid).toBe(idp.tenantId);
-    const redeem = (v: string, redirect = 'http://localhost:53682/') =>
+    const redeem = (v: string, redirect = 'http://127.0.0.1:53682/') =>
       token({ grant_type: 'authorization_code', code, redirect_uri: redirect, code_verifier: v, scope: SCOPES.join(' ') });
     expectAadsts(await redeem(pkce().verifier), 400, 'invalid_grant', 501481);
-    expectAadsts(await redeem(verifier, 'http://127.0.0.1:53682/'), 400, 'invalid_grant', 500112);
+    expectAadsts(await redeem(verifier, 'http://127.0.0.1:53683/'), 400, 'invalid_grant', 500112);
     const ok = await redeem(verifier);
     expect(ok.status).toBe(200);
     expect(claims(String(parse(ok).access_token)).upn).toBe(OTHER_UPN);
@@ -249,7 +250,7 @@ describe('authorization code grant with PKCE', () => {
     const { challenge } = pkce();
     const r = await call(authorizeUrl({ code_challenge: challenge }));
     const code = new URL(String(r.headers.location)).searchParams.get('code') ?? '';
-    const bad = await token({ grant_type: 'authorization_code', code, redirect_uri: 'http://localhost:53682/', code_verifier: 'x'.repeat(43) });
+    const bad = await token({ grant_type: 'authorization_code', code, redirect_uri: 'http://127.0.0.1:53682/', code_verifier: 'x'.repeat(43) });
     expectAadsts(bad, 400, 'invalid_grant', 501481);
   });
 
@@ -262,16 +263,92 @@ describe('authorization code grant with PKCE', () => {
 
     const post = await call(authorizeUrl({ code_challenge: pkce().challenge, response_mode: 'form_post' }));
     expect(post.status).toBe(200);
-    expect(post.text).toMatch(/<form method="POST"[^>]*action="http:\/\/localhost:53682\/"/);
+    expect(post.text).toMatch(/<form method="POST"[^>]*action="http:\/\/127\.0\.0\.1:53682\/"/);
     expect(post.text).toMatch(/name="code" value="[^"]+"/);
     expect(post.text).toContain('name="state" value="st4te"');
 
-    idp.addFault({ endpoint: 'authorize', times: 1, aadsts: { error: 'invalid_request', code: 50011,
-      description: "The redirect URI 'http://localhost:53682/' specified in the request does not match the redirect URIs configured for the application." } });
+    // Refusals stay on the platform's page; only a user's "no" (access_denied) goes back to the app.
+    idp.addFault({ endpoint: 'authorize', times: 1, aadsts: { error: 'invalid_grant', code: 53003, description: 'Access has been blocked by Conditional Access policies.' } });
+    const blocked = await call(authorizeUrl({ code_challenge: pkce().challenge }));
+    expect(blocked.status).toBe(400);
+    expect(blocked.headers.location).toBeUndefined();
+    expect(blocked.text).toMatch(/AADSTS53003: Access has been blocked/);
+    idp.addFault({ endpoint: 'authorize', times: 1, aadsts: { error: 'access_denied', code: 65004, description: 'User declined to consent to access the app.' } });
     const err = new URL(String((await call(authorizeUrl({ code_challenge: pkce().challenge }))).headers.location));
-    expect(err.searchParams.get('error')).toBe('invalid_request');
-    expect(err.searchParams.get('error_description')).toMatch(/^AADSTS50011: The redirect URI/);
+    expect(err.searchParams.get('error')).toBe('access_denied');
+    expect(err.searchParams.get('error_description')).toMatch(/^AADSTS65004: User declined/);
     expect(err.searchParams.get('code')).toBeNull();
+  });
+
+  it("registered redirects only: Thunderbird's app has https://localhost and http://127.0.0.1 (any port), no http://localhost; a mismatch is the platform's page", async () => {
+    const challenge = pkce().challenge;
+    const at = async (redirect: string) => call(authorizeUrl({ code_challenge: challenge, redirect_uri: redirect }));
+    for (const ok of ['http://127.0.0.1:1234', 'http://127.0.0.1:61000/', 'https://localhost', 'https://localhost/']) {
+      const r = await at(ok);
+      expect(r.status, ok).toBe(302);
+      expect(String(r.headers.location)).toMatch(new RegExp(`^${ok.replace(/\/$/, '').replace(/[.:/]/g, (c) => `\\${c}`)}/?\\?`));
+    }
+    for (const bad of ['http://localhost:7598/', 'http://localhost', 'http://[::1]:1234', 'https://localhost:8443', 'http://127.0.0.1:1234/cb', 'https://evil.example']) {
+      const r = await at(bad);
+      expect(r.status, bad).toBe(400);
+      expect(r.headers.location, bad).toBeUndefined();
+      expect(r.text).toContain("Sorry, but we\u2019re having trouble signing you in.");
+      expect(r.text).toMatch(/AADSTS50011: The redirect URI &#39;.*&#39; specified in the request does not match the redirect URIs configured for the application &#39;9e5f94bc-e8a4-4e73-b8be-63364c29d753&#39;/);
+    }
+  });
+
+  it("an app the platform does not know: AADSTS700016 on the page (authorize), as JSON elsewhere; Thunderbird's app is unknown in a national cloud", async () => {
+    const stranger = '11111111-2222-3333-4444-555555555555';
+    const page = await call(authorizeUrl({ code_challenge: pkce().challenge, client_id: stranger }));
+    expect(page.status).toBe(400);
+    expect(page.headers.location).toBeUndefined();
+    expect(page.text).toMatch(/AADSTS700016: Application with identifier &#39;11111111-2222-3333-4444-555555555555&#39; was not found/);
+    expectAadsts(await call(`${idp.authority()}/oauth2/v2.0/devicecode`, { form: { client_id: stranger, scope: SCOPES.join(' ') } }), 400, 'unauthorized_client', 700016);
+    const gov = await startIdp({ tls: ca, cloud: 'usgov' });
+    try {
+      const r = await call(`${gov.authority()}/oauth2/v2.0/devicecode`, { form: { client_id: CLIENT_ID, scope: SCOPES.join(' ') } });
+      expect(r.status).toBe(400);
+      expect(parse(r)).toMatchObject({ error: 'unauthorized_client', error_codes: [700016] });
+      gov.registerApp(stranger, { redirectUris: ['http://127.0.0.1'] });
+      expect((await call(`${gov.authority()}/oauth2/v2.0/devicecode`, { form: { client_id: stranger, scope: SCOPES.join(' ') } })).status).toBe(200);
+      expect(parse(await call(`${gov.authority()}/v2.0/.well-known/openid-configuration`))).toMatchObject({ cloud_instance_name: 'microsoftonline.us' });
+    } finally {
+      await gov.stop();
+    }
+  });
+});
+
+describe('strict where Microsoft is strict', () => {
+  it('a domain that is no tenant: 400 invalid_tenant AADSTS90002; verified domains (its users\' domains, setDomain) answer', async () => {
+    const doc = (name: string) => call(`${idp.origin}/${name}/v2.0/.well-known/openid-configuration`);
+    const none = expectAadsts(await doc('nobody-here.example'), 400, 'invalid_tenant', 90002);
+    expect(String(none.error_description)).toMatch(/^AADSTS90002: Tenant 'nobody-here\.example' not found/);
+    expect(parse(await doc('contoso.example'))).toMatchObject({ issuer: `${idp.origin}/${idp.tenantId}/v2.0`, cloud_instance_name: 'microsoftonline.com' });
+    expect((await doc(idp.tenantId)).status).toBe(200);
+    // Outlook.com's domains are nobody's tenant here (Microsoft's answer for them is undocumented: the stricter one).
+    expectAadsts(await doc('hotmail.com'), 400, 'invalid_tenant', 90002);
+    expect(parse(await doc('consumers')).issuer).toBe(`${idp.origin}/9188040d-6c67-4c5b-b112-36a304b66dad/v2.0`);
+  });
+
+  it('token replies name resource scopes with their prefix, plus those consented earlier; never openid/profile/offline_access', async () => {
+    idp.addConsent(OTHER_UPN, CLIENT_ID, ['https://outlook.office.com/EWS.AccessAsUser.All']);
+    const t = await deviceCodeLogin(OTHER_UPN);
+    expect(String(t.scope).split(' ').sort()).toEqual(['https://outlook.office.com/EWS.AccessAsUser.All', 'https://outlook.office.com/IMAP.AccessAsUser.All', 'https://outlook.office.com/SMTP.Send']);
+    expect(String(t.scope)).not.toMatch(/openid|profile|offline_access/);
+    expect(claims(String(t.access_token)).scp).toMatch(/EWS\.AccessAsUser\.All/);
+    // id_token only when openid was asked for (deviceCodeLogin does not).
+    expect(t.id_token).toBeUndefined();
+  });
+
+  it('personal accounts (consumers): opaque access tokens, the consumer tenant, preferred_username = the sign-in name even when an alias was typed', async () => {
+    idp.addUser({ upn: 'live.person@example.org', aliases: ['person@outlook.com'] });
+    const dc = parse(await call(`${idp.authority('consumers')}/oauth2/v2.0/devicecode`, { form: { client_id: CLIENT_ID, scope: ['openid', 'profile', ...SCOPES].join(' ') } }));
+    idp.approveDeviceCode(String(dc.user_code), 'person@outlook.com');
+    const r = parse(await call(`${idp.authority('consumers')}/oauth2/v2.0/token`, { form: { client_id: CLIENT_ID, grant_type: 'urn:ietf:params:oauth:grant-type:device_code', device_code: String(dc.device_code) } }));
+    expect(String(r.access_token)).toMatch(/^EwA/);
+    expect(String(r.access_token).split('.')).toHaveLength(1);
+    expect(claims(String(r.id_token))).toMatchObject({ preferred_username: 'live.person@example.org', tid: '9188040d-6c67-4c5b-b112-36a304b66dad' });
+    expect(parse(await call(idp.introspectUrl, { form: { token: String(r.access_token) } }))).toMatchObject({ active: true, username: 'live.person@example.org' });
   });
 });
 
@@ -470,7 +547,7 @@ try {
 
 const pca2 = make();
 const { verifier, challenge } = await new CryptoProvider().generatePkceCodes();
-const redirectUri = 'http://localhost';
+const redirectUri = 'http://127.0.0.1';
 const url = await pca2.getAuthCodeUrl({ scopes: cfg.scopes, redirectUri, codeChallenge: challenge, codeChallengeMethod: 'S256', loginHint: cfg.otherUpn });
 const res = await fetch(url, { redirect: 'manual' });
 const code = new URL(res.headers.get('location')).searchParams.get('code');

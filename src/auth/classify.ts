@@ -20,6 +20,16 @@ interface ServerErrorBody {
 }
 
 /**
+ * A refusal by the identity platform, with what it said as data: the AADSTS code (when there is one)
+ * and the OAuth error name. Callers switch on these, never on the message.
+ */
+export class PlatformError extends UserError {
+  constructor(exitCode: ExitCode, message: string, fix: string | undefined, readonly aadsts?: number, readonly error?: string) {
+    super(exitCode, message, fix);
+  }
+}
+
+/**
  * Turn whatever a sign-in or refresh threw into an error the user can act on. MSAL's own errors lose
  * the AADSTS code in places (device-code polling), so the last exchange recorded by our HTTP client
  * is consulted first.
@@ -42,13 +52,13 @@ export function classifyAuthError(err: unknown, last: Exchange | undefined, ctx:
   const correlation = body?.correlation_id ?? e.correlationId;
   const raw = body?.error_description?.split(/\r?\n/)[0] ?? e.errorMessage ?? e.message ?? String(err);
   const d = code !== undefined ? AADSTS.get(code) : undefined;
-  if (d) return new UserError(d.exit, `${d.cause} (AADSTS${code})`, d.fix(ctx));
   const name = body?.error ?? e.errorCode ?? '';
+  if (d) return new PlatformError(d.exit, `${d.cause} (AADSTS${code})`, d.fix(ctx), code, name || undefined);
   const suffix = correlation ? ` (correlation id ${correlation})` : '';
   if (RELOGIN_ERRORS.has(name) || RELOGIN_ERRORS.has(e.subError ?? '')) {
-    return new UserError(ExitCode.ReloginNeeded, `Sign-in is needed again: ${raw}${suffix}`, `mailoauth setup --reauth ${ctx.account}`);
+    return new PlatformError(ExitCode.ReloginNeeded, `Sign-in is needed again: ${raw}${suffix}`, `mailoauth setup --reauth ${ctx.account}`, code, name);
   }
-  return new UserError(ExitCode.Unexpected, `The identity platform refused: ${name ? `${name}: ` : ''}${raw}${suffix}`, `See details with: mailoauth doctor ${ctx.account}`);
+  return new PlatformError(ExitCode.Unexpected, `The identity platform refused: ${name ? `${name}: ` : ''}${raw}${suffix}`, `See details with: mailoauth doctor ${ctx.account}`, code, name || undefined);
 }
 
 function safeHost(url: string): string {

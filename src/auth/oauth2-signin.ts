@@ -1,13 +1,12 @@
 import { createHash, randomBytes } from 'node:crypto';
 import type { OAuth2Endpoints } from '../account.js';
 import type { Deps } from '../deps.js';
-import { envMs } from '../deps.js';
 import { GOOGLE_PAGE_ERRORS, googleDiagnosis } from '../diagnose/google.js';
 import { ExitCode, UserError } from '../errors.js';
+import { browserStep } from './browser-step.js';
 import { httpClientFromEnv } from './http-client.js';
-import { startLoopbackListener } from './loopback-listener.js';
+import { NoBrowserAnswer } from './loopback-listener.js';
 import { classifyOAuth2Error, isOwnClient, tokenRequest, type TokenReply } from './oauth2.js';
-import { openBrowser } from './open-browser.js';
 
 export interface OAuth2SignInRequest {
   account: string;
@@ -63,32 +62,28 @@ export async function signInOAuth2(d: Deps, req: OAuth2SignInRequest): Promise<O
   const ctx = { account: req.account, email: req.email, provider: req.provider, clientId: req.clientId, tokenEndpoint: req.endpoints.tokenEndpoint, stage: 'signin' as const };
   const { verifier, challenge } = pkcePair();
   const state = randomBytes(16).toString('base64url');
-  const host = new URL(req.redirectUri).hostname === 'localhost' ? 'localhost' : '127.0.0.1';
-  const listener = await startLoopbackListener({ host, port: req.port, state, timeoutMs: envMs(d.env, 'MAILOAUTH_BROWSER_TIMEOUT_MS', 300_000) });
-  let code: string;
+  let step: { code: string; redirectUri: string };
   try {
-    const url = authorizationUrl(req.endpoints.authorizationEndpoint, {
-      clientId: req.clientId, redirectUri: listener.redirectUri, scopes: req.scopes, state, challenge, loginHint: req.email, extra: req.authorizeParams,
+    step = await browserStep(d, {
+      email: req.email,
+      redirectBase: req.redirectUri,
+      port: req.port,
+      state,
+      authorizeUrl: (redirectUri) => authorizationUrl(req.endpoints.authorizationEndpoint, {
+        clientId: req.clientId, redirectUri, scopes: req.scopes, state, challenge, loginHint: req.email, extra: req.authorizeParams,
+      }),
     });
-    d.stderr.write(
-      `Opening your browser to sign in as ${req.email}. If it does not open, visit:\n\n  ${url}\n\n` +
-        `The browser comes back to ${listener.redirectUri} on this machine when you allow access.\n`,
-    );
-    if (!(await openBrowser(url, d.env))) d.stderr.write('No browser could be started; open the address above yourself.\n');
-    code = (await listener.code).code;
   } catch (e) {
-    if (e instanceof UserError && /No answer from the browser/.test(e.message)) throw browserTimeout(e, ctx);
+    if (e instanceof NoBrowserAnswer) throw browserTimeout(e, ctx);
     throw classifyOAuth2Error(e, undefined, ctx);
-  } finally {
-    listener.close();
   }
   const reply = await tokenRequest(
     httpClientFromEnv(d.env, log),
     ctx,
     {
       grant_type: 'authorization_code',
-      code,
-      redirect_uri: listener.redirectUri,
+      code: step.code,
+      redirect_uri: step.redirectUri,
       code_verifier: verifier,
       client_id: req.clientId,
       ...(req.clientSecret ? { client_secret: req.clientSecret } : {}),
@@ -99,11 +94,11 @@ export async function signInOAuth2(d: Deps, req: OAuth2SignInRequest): Promise<O
   if (!reply.refreshToken) {
     throw new UserError(ExitCode.Unexpected, 'Signed in, but the provider sent no refresh token (access_type=offline and prompt=consent were asked for).', `Remove mailoauth's access at https://myaccount.google.com/permissions and run setup again`);
   }
-  return { reply: { ...reply, refreshToken: reply.refreshToken }, redirectUri: listener.redirectUri };
+  return { reply: { ...reply, refreshToken: reply.refreshToken }, redirectUri: step.redirectUri };
 }
 
 /** Google shows its refusals on its own page and never comes back: name them with their fixes. */
-function browserTimeout(e: UserError, ctx: { account: string; clientId: string; provider: string }): UserError {
+function browserTimeout(e: NoBrowserAnswer, ctx: { account: string; clientId: string; provider: string }): UserError {
   const c = { account: ctx.account, clientId: ctx.clientId, ownClient: isOwnClient(ctx), stage: 'signin' as const };
   const lines = GOOGLE_PAGE_ERRORS.map((name) => `  ${name}: ${googleDiagnosis(name, c)!.fix}`);
   return new UserError(e.exitCode, `${e.message} If Google showed an error page ("Error 403: org_internal", ...), its name says why:`, `\n${lines.join('\n')}\n  otherwise: run setup again`);

@@ -2,13 +2,12 @@ import { randomBytes } from 'node:crypto';
 import { createInterface } from 'node:readline';
 import type { AuthenticationResult } from '@azure/msal-node';
 import type { Deps } from '../deps.js';
-import { envMs } from '../deps.js';
 import { ExitCode, UserError } from '../errors.js';
+import { browserStep } from './browser-step.js';
 import { classifyAuthError } from './classify.js';
-import { startLoopbackListener } from './loopback-listener.js';
 import { createMsal, type MsalSession } from './msal.js';
 import { msalNode } from './msal-module.js';
-import { openBrowser } from './open-browser.js';
+import { OWN_APP_REDIRECT } from './redirects.js';
 import { requestScopes } from './scopes.js';
 import { startSpinner, type Spinner } from '../ui/spinner.js';
 
@@ -21,7 +20,7 @@ export interface SignInRequest {
   authority: string;
   scopes: string[];
   flow: Flow;
-  /** browser: http://localhost or http://127.0.0.1 (port added); paste: any registered URI. */
+  /** browser: http://127.0.0.1 or http://localhost (port added); paste: any registered URI. Decided by auth/redirects.ts. */
   redirectUri?: string;
   port?: number;
 }
@@ -34,17 +33,11 @@ export interface SignInResult {
   redirectUri?: string;
 }
 
-export const DEFAULT_REDIRECT: Record<Flow, string | undefined> = {
-  device: undefined,
-  browser: 'http://localhost',
-  paste: 'https://localhost',
-};
-
 /** Sign in with the chosen flow and hand back what must be stored. Nothing is stored here. */
 export async function signIn(d: Deps, req: SignInRequest): Promise<SignInResult> {
   const log = d.debug ? (l: string) => d.stderr.write(`mailoauth: ${l}\n`) : undefined;
   const msal = createMsal({ clientId: req.clientId, authority: req.authority, cache: null, env: d.env, log });
-  const ctx = { account: req.account, email: req.email, clientId: req.clientId, authority: req.authority };
+  const ctx = { account: req.account, email: req.email, clientId: req.clientId, authority: req.authority, flow: req.flow, redirectUri: req.redirectUri };
   let result: AuthenticationResult | null;
   let redirectUri: string | undefined;
   try {
@@ -94,20 +87,15 @@ async function authCode(d: Deps, msal: MsalSession, req: SignInRequest) {
   let redirectUri: string;
   let code: string;
   if (req.flow === 'browser') {
-    const base = new URL(req.redirectUri ?? DEFAULT_REDIRECT.browser!);
-    const host = base.hostname === '127.0.0.1' ? '127.0.0.1' : 'localhost';
-    const listener = await startLoopbackListener({ host, port: req.port, state, timeoutMs: envMs(d.env, 'MAILOAUTH_BROWSER_TIMEOUT_MS', 300_000) });
-    try {
-      redirectUri = listener.redirectUri;
-      const url = await msal.pca.getAuthCodeUrl({ scopes, redirectUri, codeChallenge: challenge, codeChallengeMethod: 'S256', state, loginHint: req.email });
-      d.stderr.write(`Opening your browser to sign in as ${req.email}. If it does not open, visit:\n\n  ${url}\n\n`);
-      if (!(await openBrowser(url, d.env))) d.stderr.write('No browser could be started; open the address above yourself.\n');
-      code = (await listener.code).code;
-    } finally {
-      listener.close();
-    }
+    ({ code, redirectUri } = await browserStep(d, {
+      email: req.email,
+      redirectBase: req.redirectUri ?? OWN_APP_REDIRECT.browser,
+      port: req.port,
+      state,
+      authorizeUrl: (uri) => msal.pca.getAuthCodeUrl({ scopes, redirectUri: uri, codeChallenge: challenge, codeChallengeMethod: 'S256', state, loginHint: req.email }),
+    }));
   } else {
-    redirectUri = req.redirectUri ?? DEFAULT_REDIRECT.paste!;
+    redirectUri = req.redirectUri ?? OWN_APP_REDIRECT.paste;
     const url = await msal.pca.getAuthCodeUrl({ scopes, redirectUri, codeChallenge: challenge, codeChallengeMethod: 'S256', state, loginHint: req.email });
     d.stderr.write(
       `Open this address in any browser and sign in as ${req.email}:\n\n  ${url}\n\n` +

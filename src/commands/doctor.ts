@@ -3,8 +3,10 @@ import { CLIENT_IDS, CLIENTS } from '../clients/index.js';
 import { checkPrerequisites, type InstallHints, type Probe } from '../clients/prerequisites.js';
 import type { Deps } from '../deps.js';
 import { appRegistrationHelp } from '../diagnose/app-help.js';
+import { tenantBlockRequest } from '../diagnose/it-request.js';
 import { exitFor, formatFindings, type Finding } from '../diagnose/finding.js';
 import { ExitCode, UserError } from '../errors.js';
+import { checkCloud, type CloudId } from '../providers/clouds.js';
 import { providerById, THUNDERBIRD_MICROSOFT_CLIENT_ID } from '../providers/table.js';
 import { findAccount, readAccounts } from '../store/accounts.js';
 import { openStore } from '../store/open-store.js';
@@ -16,6 +18,8 @@ import { inspectFor } from './verify.js';
 
 export interface DoctorOptions {
   appHelp?: boolean;
+  /** With --app-help: the Microsoft cloud to register the app in (default: the account's). */
+  cloud?: string;
   timeoutMs?: string;
   json?: boolean;
 }
@@ -44,7 +48,8 @@ const asFinding = (check: string, e: unknown): Finding =>
  */
 export async function doctorCommand(d: Deps, name: string | undefined, o: DoctorOptions): Promise<void> {
   if (o.appHelp) {
-    d.stderr.write(appRegistrationHelp(appHelpContext(d, name)));
+    const cloud = o.cloud === undefined ? undefined : checkCloud(o.cloud);
+    d.stderr.write(appRegistrationHelp({ ...appHelpContext(d, name), ...(cloud ? { cloud } : {}) }));
     return;
   }
   const timeoutMs = timeoutFlag(o.timeoutMs, d.env);
@@ -66,16 +71,17 @@ export async function doctorCommand(d: Deps, name: string | undefined, o: Doctor
   system.unshift(keychain);
 
   const sections: Section[] = [{ title: 'System', findings: system }];
+  const itRequests: string[] = [];
   for (const a of selected) {
     const keychainDown = a.store === 'keychain' && keychain.level !== 'ok';
-    sections.push({ title: `Account ${a.name} <${a.email}>`, findings: await accountFindings(d, a, timeoutMs, keychainDown) });
+    sections.push({ title: `Account ${a.name} <${a.email}>`, findings: await accountFindings(d, a, timeoutMs, keychainDown, itRequests) });
   }
   sections.push({ title: 'Mail clients', findings: await spinWhile(d, 'Looking for mail clients', async () => clientFindings(await realProbe(d.env), process.platform)) });
 
   const all = sections.flatMap((s) => s.findings);
   const code = exitFor(all);
-  if (o.json) d.stdout.write(JSON.stringify({ ok: code === ExitCode.Ok, exit: code, sections }, null, 2) + '\n');
-  else d.stderr.write(formatSections(sections));
+  if (o.json) d.stdout.write(JSON.stringify({ ok: code === ExitCode.Ok, exit: code, sections, ...(itRequests.length ? { itRequests } : {}) }, null, 2) + '\n');
+  else d.stderr.write(formatSections(sections) + itRequests.map((r) => `\n${r}`).join(''));
   if (code !== ExitCode.Ok) {
     const n = all.filter((f) => f.level === 'fail').length;
     throw new UserError(code, `${n} check${n === 1 ? '' : 's'} failed${o.json ? '' : ' (FAIL lines above, each with its fix)'}.`);
@@ -90,7 +96,7 @@ function appHelpContext(d: Deps, name: string | undefined) {
   if (!name) return {};
   const a = findAccount(readAccounts(d.env), name);
   const ownClient = a.clientId !== (providerById(a.provider)?.defaultClientId ?? THUNDERBIRD_MICROSOFT_CLIENT_ID);
-  return { authority: a.authority, email: a.email, clientId: ownClient ? a.clientId : undefined, provider: a.provider };
+  return { authority: a.authority, email: a.email, clientId: ownClient ? a.clientId : undefined, provider: a.provider, cloud: a.cloud as CloudId | undefined };
 }
 
 async function keychainFinding(d: Deps, needed: boolean): Promise<Finding> {
@@ -104,7 +110,7 @@ async function keychainFinding(d: Deps, needed: boolean): Promise<Finding> {
   }
 }
 
-async function accountFindings(d: Deps, a: Account, timeoutMs: number, keychainDown: boolean): Promise<Finding[]> {
+async function accountFindings(d: Deps, a: Account, timeoutMs: number, keychainDown: boolean, itRequests: string[]): Promise<Finding[]> {
   const ep = (e: Account['imap']) => `${e.host}:${e.port} (${e.tls === 'implicit' ? 'TLS' : 'STARTTLS'})`;
   const out: Finding[] = [{
     level: 'ok',
@@ -127,6 +133,8 @@ async function accountFindings(d: Deps, a: Account, timeoutMs: number, keychainD
       }));
   } catch (e) {
     out.push(asFinding('token', e));
+    const request = tenantBlockRequest(e, { account: a.name, email: a.delegate ?? a.email, clientId: a.clientId, authority: a.authority, scopes: a.scopes, redirectUri: a.redirectUri });
+    if (request) itRequests.push(request);
     return out;
   }
   const { account, rec } = got;

@@ -31,7 +31,7 @@ export async function signInOAuth2Account(d: Deps, plan: SetupPlan, store: Secre
     scopes: a.scopes,
     endpoints: a.oauth2!,
     authorizeParams: row.authorizeParams,
-    redirectUri: a.redirectUri ?? row.loopbackRedirect,
+    redirectUri: a.redirectUri!, // planned by auth/redirects.ts: the browser flow always has one
     port: plan.port,
   });
   const account: Account = {

@@ -8,7 +8,6 @@ export interface OAuth2Plan {
   clientId: string;
   authority: string;
   oauth2: OAuth2Endpoints;
-  redirectUri: string;
 }
 
 /** A flow the provider cannot do is a usage error that says why and what works instead. */
@@ -23,7 +22,7 @@ export function checkFlowAllowed(p: Provider, flow: Flow): void {
   );
 }
 
-export function planOAuth2(p: Provider & { oauth2: OAuth2Row }, o: { clientId?: string; tenant?: string; authority?: string; redirectUri?: string }, existing?: Account): OAuth2Plan {
+export function planOAuth2(p: Provider & { oauth2: OAuth2Row }, o: { clientId?: string; tenant?: string; authority?: string }, existing?: Account): OAuth2Plan {
   if (o.tenant) throw new UserError(ExitCode.Usage, `--tenant does not apply to ${p.label}.`, 'Leave --tenant out');
   const clientId = (o.clientId ?? existing?.clientId ?? p.defaultClientId).trim();
   if (!p.oauth2.clientIdPattern.test(clientId)) {
@@ -44,11 +43,7 @@ export function planOAuth2(p: Provider & { oauth2: OAuth2Row }, o: { clientId?: 
     authority = p.authorityHost;
     endpoints = { ...p.oauth2.endpoints };
   }
-  const redirectUri = o.redirectUri ?? existing?.redirectUri ?? p.oauth2.loopbackRedirect;
-  if (!/^http:\/\/(127\.0\.0\.1|localhost)\/?$/.test(redirectUri)) {
-    throw new UserError(ExitCode.Usage, `${p.label} signs in through a loopback redirect only; "${redirectUri}" is not one.`, 'Use --redirect-uri http://127.0.0.1 (default) or http://localhost');
-  }
-  return { clientId, authority, oauth2: endpoints, redirectUri: redirectUri.replace(/\/$/, '') };
+  return { clientId, authority, oauth2: endpoints };
 }
 
 function httpsBase(url: string): string {

@@ -1,12 +1,12 @@
 import type { Account, Endpoint, StoreKind } from '../account.js';
 import { checkAccountName, checkAuthority, checkClientId, checkEmail } from '../account-name.js';
 import { defaultFlow } from '../auth/default-flow.js';
+import { chooseRedirect } from '../auth/redirects.js';
 import type { Flow } from '../auth/signin.js';
-import { DEFAULT_REDIRECT } from '../auth/signin.js';
 import { ExitCode, UserError } from '../errors.js';
-import { checkCloud, inCloud, providerHasClouds, type CloudId } from '../providers/clouds.js';
+import { checkCloud, cloudById, inCloud, providerHasClouds, type CloudId } from '../providers/clouds.js';
 import type { Detection } from '../providers/detect.js';
-import { fullScopes, providerById, providerForEmail } from '../providers/table.js';
+import { fullScopes, knownClient, providerById, providerForEmail, type KnownClient, type Provider } from '../providers/table.js';
 import { checkFlowAllowed, clientSecretFromEnv, planOAuth2 } from './setup-plan-oauth2.js';
 
 export interface SetupOptions {
@@ -85,7 +85,13 @@ export function planSetup(o: SetupOptions, env: NodeJS.ProcessEnv, platform: Nod
   const oauth2 = provider.oauth2 ? planOAuth2({ ...provider, oauth2: provider.oauth2 }, o, moved ? undefined : existing) : undefined;
   if (!oauth2 && o.clientSecretEnv !== undefined) throw new UserError(ExitCode.Usage, `--client-secret-env is not supported for ${provider.label} yet.`, 'Leave it out');
   const clientSecret = clientSecretFromEnv(o.clientSecretEnv, env);
-  const clientId = oauth2 ? oauth2.clientId : checkClientId(o.clientId ?? existing?.clientId ?? provider.defaultClientId);
+  const clientId = oauth2 ? oauth2.clientId : checkClientId(o.clientId ?? (moved ? undefined : existing?.clientId) ?? provider.defaultClientId);
+  const client = knownClient(provider, clientId);
+  checkClientCloud(provider, client, cloud, o.clientId !== undefined || (existing !== undefined && !moved));
+  if (flow === 'device' && client && !client.deviceCode) {
+    throw new UserError(ExitCode.Usage, `${client.label} for ${provider.label} does not allow the device-code flow.`, 'Use --flow browser');
+  }
+  const redirectUri = chooseRedirect({ flow, flag: o.redirectUri, stored: moved ? undefined : existing?.redirectUri, client });
   const tenant = oauth2 ? '' : o.tenant ?? (moved ? undefined : existing?.tenant) ?? detectedHere?.tenant ?? row.defaultTenant;
   if (!oauth2 && !/^[A-Za-z0-9.-]{1,128}$/.test(tenant)) throw new UserError(ExitCode.Usage, `"${tenant}" is not a tenant (a GUID, a domain, organizations, consumers or common).`, 'e.g. --tenant contoso.onmicrosoft.com');
   const authority = oauth2 ? oauth2.authority : checkAuthority(o.authority ?? (o.tenant || moved || !existing ? `${row.authorityHost}/${tenant}` : existing.authority));
@@ -115,7 +121,7 @@ export function planSetup(o: SetupOptions, env: NodeJS.ProcessEnv, platform: Nod
       imap,
       smtp,
       store,
-      redirectUri: oauth2 ? oauth2.redirectUri : o.redirectUri ?? (flow === 'device' ? undefined : existing?.redirectUri ?? DEFAULT_REDIRECT[flow]),
+      redirectUri,
       createdAt: existing?.createdAt,
     },
     signInUser,
@@ -124,6 +130,24 @@ export function planSetup(o: SetupOptions, env: NodeJS.ProcessEnv, platform: Nod
     verify: o.verify !== false,
     ...(clientSecret ? { clientSecret } : {}),
   };
+}
+
+/**
+ * An app registration exists in one Microsoft cloud: a vendor's public client registered in the
+ * worldwide cloud is unknown in the others (AADSTS700016 after the user has signed in). Refused before
+ * any request, pointing at the app-registration steps for that cloud.
+ */
+function checkClientCloud(p: Provider, client: KnownClient | undefined, cloud: CloudId, chosen: boolean): void {
+  if (!client?.clouds || client.clouds.includes(cloud)) return;
+  const label = cloudById(cloud)!.label;
+  const steps = `register your own app in that cloud (steps: mailoauth doctor --app-help --cloud ${cloud}), then add --client-id <its application id>`;
+  throw new UserError(
+    ExitCode.Usage,
+    chosen
+      ? `${client.label} (${client.id}) is registered only in the worldwide Microsoft cloud, not in ${label}: the sign-in would end in AADSTS700016.`
+      : `${label} needs your own app registration: ${client.label}, the default for ${p.label}, exists only in the worldwide cloud.`,
+    `For ${label}, ${steps}`,
+  );
 }
 
 /**
@@ -139,25 +163,4 @@ function port(v: string, flag: string): number {
   const n = Number(v);
   if (!Number.isInteger(n) || n < 1 || n > 65535) throw new UserError(ExitCode.Usage, `${flag} must be a port number (1-65535), not "${v}".`);
   return n;
-}
-
-export interface SignInAttempt {
-  flow: Flow;
-  redirectUri?: string;
-  name?: string;
-}
-
-/**
- * After AADSTS50011 (redirect URI not registered): the other loopback form, then the paste flow,
- * then device code, which needs no redirect at all (SPEC, wizard step 3).
- */
-export function redirectFallbacks(failed: SignInAttempt): SignInAttempt[] {
-  const all: SignInAttempt[] = [
-    { flow: 'browser', redirectUri: 'http://localhost', name: 'Browser, with redirect http://localhost' },
-    { flow: 'browser', redirectUri: 'http://127.0.0.1', name: 'Browser, with redirect http://127.0.0.1' },
-    { flow: 'paste', redirectUri: 'https://localhost', name: 'Paste the address the browser ends on (https://localhost)' },
-    { flow: 'device', name: 'Device code (no redirect needed)' },
-  ];
-  const host = (u?: string) => (u ? new URL(u).hostname : undefined);
-  return all.filter((f) => !(f.flow === failed.flow && host(f.redirectUri) === host(failed.redirectUri)));
 }

@@ -6,7 +6,10 @@ import { openStore } from '../store/open-store.js';
 import { accessKey, msalKey, serializeAccess } from '../store/records.js';
 import type { Detection } from '../providers/detect.js';
 import type { SecretStore } from '../store/secret-store.js';
-import { planSetup, redirectFallbacks, wantsDetection, type SetupOptions, type SetupPlan, type SignInAttempt } from './setup-plan.js';
+import type { SignInAttempt } from '../auth/redirects.js';
+import { decideIdentity } from '../auth/identity.js';
+import { providerById } from '../providers/table.js';
+import { planSetup, wantsDetection, type SetupOptions, type SetupPlan } from './setup-plan.js';
 
 /**
  * `mailoauth setup` without the wizard: every answer from flags. Order matters for Ctrl-C and
@@ -21,7 +24,8 @@ export async function setupCommand(d: Deps, o: SetupOptions): Promise<void> {
       // No questions for a person when the answers could not be kept: the keychain first.
       if ((o.store ?? 'keychain') === 'keychain') await openStore('keychain', d.env).probe();
       const { askSetup } = await import('./wizard.js');
-      o = await askSetup(d, o);
+      const { installedClients } = await import('./installed-clients.js');
+      o = await askSetup(d, o, () => installedClients(d.env));
     } else if (!o.email) {
       throw new UserError(
         ExitCode.Usage,
@@ -67,33 +71,26 @@ export interface SignedIn {
   expiresAt: number;
 }
 
-/** Microsoft: MSAL's flows, with the redirect fallbacks of AADSTS50011; stores the MSAL cache and the access record. */
+/** Microsoft: MSAL's flows, with another way offered when the browser never comes back; stores the MSAL cache and the access record. */
 async function signInMsalAccount(d: Deps, plan: SetupPlan, store: SecretStore, interactive: boolean): Promise<SignedIn> {
   const a = plan.account;
   const { signIn } = await import('../auth/signin.js');
+  const { signInAttempts } = await import('./sign-in-attempts.js');
   let attempt: SignInAttempt = { flow: plan.flow, redirectUri: a.redirectUri };
-  let s;
-  for (let tries = 1; ; tries++) {
-    try {
-      s = await signIn(d, { account: a.name, email: plan.signInUser, clientId: a.clientId, authority: a.authority, scopes: a.scopes, flow: attempt.flow, redirectUri: attempt.redirectUri, port: plan.port });
-      break;
-    } catch (e) {
-      // A redirect the app did not register is never a dead end: offer the other forms.
-      if (!(e instanceof UserError) || !e.message.includes('AADSTS50011') || !interactive || tries >= 4) throw e;
-      d.stderr.write(`mailoauth: ${e.message}\n`);
-      attempt = await d.prompt.select({
-        id: 'redirectFallback',
-        message: 'The app does not accept that redirect address. Try instead:',
-        choices: redirectFallbacks(attempt).map((f) => ({ value: f, name: f.name ?? f.flow })),
-      });
-    }
-  }
-  const user = s.result.account?.username;
-  if (user && user.toLowerCase() !== plan.signInUser.toLowerCase()) {
-    d.stderr.write(`Warning: you signed in as ${user}, not ${plan.signInUser}. IMAP will reject the token ("User is authenticated but not connected") unless ${user} has access to ${a.email}.\n`);
-  }
+  const s = await signInAttempts(d, a, attempt, interactive, (next) => {
+    attempt = next;
+    return signIn(d, { account: a.name, email: plan.signInUser, clientId: a.clientId, authority: a.authority, scopes: a.scopes, flow: next.flow, redirectUri: next.redirectUri, port: plan.port });
+  }).catch(async (e: unknown) => {
+    // A tenant that blocks the app: the user cannot fix it, their IT can; hand them the request.
+    const { tenantBlockRequest } = await import('../diagnose/it-request.js');
+    const request = tenantBlockRequest(e, { account: a.name, email: plan.signInUser, clientId: a.clientId, authority: a.authority, scopes: a.scopes, redirectUri: a.redirectUri });
+    if (request) d.stderr.write(`\n${request}\n`);
+    throw e;
+  });
+  const loginUser = await settleIdentity(d, plan, s.result.account?.username, interactive);
   const account: Account = {
     ...a,
+    email: loginUser,
     homeAccountId: s.result.account?.homeAccountId,
     authorityMetadata: s.authorityMetadata,
     // The registered form (no port): Microsoft ignores the port of a loopback redirect.
@@ -105,6 +102,29 @@ async function signInMsalAccount(d: Deps, plan: SetupPlan, store: SecretStore, i
   await store.set(accessKey(account.name), serializeAccess({ accessToken: s.result.accessToken, expiresAt: s.result.expiresOn?.getTime() ?? d.now(), scopes: s.result.scopes }));
   await updateAccounts(d.env, (f) => upsertAccount(f, account));
   return { account, accessToken: s.result.accessToken, expiresAt: s.result.expiresOn?.getTime() ?? d.now() };
+}
+
+/**
+ * What the sign-in said about who signed in. Outlook.com logs IMAP/SMTP in with the signed-in name
+ * (it can differ from the typed address): that name becomes the login user, said aloud (asked, with a
+ * person there). Anyone else signing in is warned about. Returns the login user to store.
+ */
+async function settleIdentity(d: Deps, plan: SetupPlan, signedIn: string | undefined, interactive: boolean): Promise<string> {
+  const a = plan.account;
+  const row = providerById(a.provider)!;
+  const outcome = decideIdentity(row, plan.signInUser, signedIn, a.delegate !== undefined);
+  switch (outcome.kind) {
+    case 'same':
+      return a.email;
+    case 'use-sign-in-name': {
+      d.stderr.write(`${row.label} signed you in as ${outcome.loginUser}, not ${plan.signInUser}: its IMAP and SMTP servers take the signed-in name, so the mail programs will log in as ${outcome.loginUser}.\n`);
+      const ok = !interactive || (await d.prompt.confirm({ id: 'signInName', message: `Log in to IMAP/SMTP as ${outcome.loginUser}?`, default: true }));
+      return ok ? outcome.loginUser : a.email;
+    }
+    case 'other-user':
+      d.stderr.write(`Warning: you signed in as ${outcome.signedIn}, not ${plan.signInUser}. IMAP will reject the token ("User is authenticated but not connected") unless ${outcome.signedIn} has access to ${a.email}.\n`);
+      return a.email;
+  }
 }
 
 /** Detection for `setup --yes`: shown, never asked; explicit flags override what it found. */
@@ -140,25 +160,11 @@ async function verifyBeforeWriting(d: Deps, account: Account, token: string, exp
   );
 }
 
-/** The "pick clients" step: flag or checkbox, then per file the diff, a confirmation, the write. */
+/** The "write clients" step: the chosen clients (flag or the wizard's plan), per file the diff, a confirmation, the write. */
 async function writeClients(d: Deps, account: Account, o: SetupOptions, interactive: boolean): Promise<string[]> {
   const { applyClient, parseClients } = await import('./apply-client.js');
-  const { CLIENT_IDS, CLIENTS } = await import('../clients/index.js');
   const { newBackupLedger } = await import('../clients/writer.js');
-  let clients = o.clients !== undefined ? parseClients(o.clients) : [];
-  if (o.clients === undefined && interactive) {
-    const { systemProbe } = await import('../clients/system-probe.js');
-    const probe = systemProbe(d.env);
-    clients = await d.prompt.checkbox({
-      id: 'clients',
-      message: 'Write config blocks for which mail programs? (space toggles, enter confirms)',
-      // Preselect what is installed; mutt only when neomutt is not (they usually share ~/.muttrc).
-      choices: CLIENT_IDS.map((c) => {
-        const p = CLIENTS[c].prerequisites();
-        return { value: c, name: c, checked: probe.run(p.program, p.versionArgs) !== null };
-      }).map((ch, _, all) => ({ ...ch, checked: ch.checked && !(ch.value === 'mutt' && all.some((x) => x.value === 'neomutt' && x.checked)) })),
-    });
-  }
+  const clients = o.clients !== undefined ? parseClients(o.clients) : [];
   const backups = newBackupLedger();
   const opts = { caFile: o.caFile, maildir: o.maildir, force: o.force };
   const done: string[] = [];

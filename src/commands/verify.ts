@@ -54,7 +54,7 @@ export function inspectFor(account: Account, token: string, now: number, need: M
     scopes: account.scopes,
     tenant: account.tenant,
     need,
-    opaqueExpected: account.provider === 'outlook.com' || providerById(account.provider)?.opaqueAccessTokens === true,
+    opaqueExpected: providerById(account.provider)?.opaqueAccessTokens === true,
     account: account.name,
   });
   return granted?.length ? { ...inspection, granted } : inspection;

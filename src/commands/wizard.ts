@@ -1,15 +1,16 @@
 import { checkClientId, checkEmail } from '../account-name.js';
-import { defaultFlow } from '../auth/default-flow.js';
 import type { Flow } from '../auth/signin.js';
 import type { Deps } from '../deps.js';
 import { adminConsentUrl } from '../diagnose/aadsts.js';
 import { UserError } from '../errors.js';
 import { CLOUDS, inCloud, openidHostFor, providerHasClouds, type CloudId } from '../providers/clouds.js';
-import { detectProvider } from '../providers/detect.js';
-import { PROVIDERS, providerById, THUNDERBIRD_MICROSOFT_CLIENT_ID } from '../providers/table.js';
+import { detectProvider, domainOf, type Detection } from '../providers/detect.js';
+import { PROVIDERS, knownClient, providerById } from '../providers/table.js';
 import type { SetupOptions } from './setup-plan.js';
+import { planSetup } from './setup-plan.js';
+import { allowedFlows, defaultClientIn, describePlan, planToOptions, proposePlan, type ProposeInput, type WizardPlan } from './wizard-plan.js';
 
-const valid = (check: (v: string) => unknown) => (v: string): true | string => {
+export const valid = (check: (v: string) => unknown) => (v: string): true | string => {
   try {
     check(v.trim());
     return true;
@@ -18,86 +19,186 @@ const valid = (check: (v: string) => unknown) => (v: string): true | string => {
   }
 };
 
+/** How many times the plan may be changed before the wizard stops asking (a bound, not a limit anyone meets). */
+const MAX_CHANGES = 20;
+
+type Change = 'accept' | 'provider' | 'cloud' | 'tenant' | 'app' | 'flow' | 'clients' | 'mailbox';
+
 /**
- * The wizard's questions, asked only for what no flag answered: email → provider/tenant (detected,
- * shown, overridable) → app registration → sign-in flow. Returns the same options the flags give,
- * so the rest of setup cannot tell a typed answer from a flag.
+ * The wizard: the address, then what was detected and decided shown as one plan (provider, cloud,
+ * tenant, app, sign-in, clients), accepted with one answer or changed item by item. Questions come only
+ * where nothing can be proposed: a domain whose mail and tenant point to different providers, a
+ * cloud where only the user's own app can sign in. Returns the options flags would give, so the rest of
+ * setup cannot tell a typed answer from a flag.
  */
-export async function askSetup(d: Deps, o: SetupOptions): Promise<SetupOptions> {
+export async function askSetup(d: Deps, o: SetupOptions, installed: () => string[] = () => []): Promise<SetupOptions> {
   const p = d.prompt;
   const email = o.email ?? (await p.input({ id: 'email', message: 'Email address of the mailbox', validate: valid(checkEmail) })).trim();
-  let { provider, tenant, cloud } = o;
-  if (!provider || !tenant) {
-    d.stderr.write(`Looking up ${email.slice(email.indexOf('@') + 1)}...\n`);
-    const det = await detectProvider(email, openidHostFor(o.authority, o.cloud), d.detectIo);
-    d.stderr.write(`Found: ${det.evidence.join('; ')}\n`);
-    provider ??= await p.select({
+  let detected: Detection | undefined;
+  if (!o.provider || (!o.tenant && !o.authority)) {
+    d.stderr.write(`Looking up ${domainOf(email)}...\n`);
+    detected = await detectProvider(email, openidHostFor(o.authority, o.cloud), d.detectIo);
+  }
+  const x: ProposeInput = { o, email, detected, env: d.env, platform: process.platform, installed: o.clients === undefined ? installed() : [] };
+  const overrides: Partial<WizardPlan> = {};
+  if (detected?.alsoPossible && !o.provider) {
+    // Mail and tenant disagree (Google MX, Microsoft tenant): shown both, the user says which holds the mailbox.
+    d.stderr.write(`Found: ${detected.evidence.join('; ')}\n`);
+    overrides.provider = await p.select({
       id: 'provider',
-      message: 'Mail provider',
-      choices: PROVIDERS.map((x) => ({ value: x.id, name: x.label })),
-      default: providerById(det.provider) ? det.provider : 'microsoft365',
+      message: `${domainOf(email)} has mail at ${providerById(detected.provider)!.label} and a Microsoft tenant. Where is ${email}'s mailbox?`,
+      choices: [detected.provider, detected.alsoPossible.provider].map((id) => ({ value: id, name: providerById(id)!.label })),
+      default: detected.provider,
     });
-    const found = det.provider === provider ? det : undefined;
-    if (!cloud && providerHasClouds(provider)) {
-      // Worldwide tenants (nearly everyone) are not asked; a sovereign or unknown cloud is shown for confirmation.
-      cloud = found?.cloud === 'public' || (o.authority && !found?.cloud) ? 'public' : await p.select<CloudId>({
-        id: 'cloud',
-        message: 'Microsoft cloud of your organization',
-        choices: CLOUDS.map((c) => ({ value: c.id, name: c.label })),
-        default: found?.cloud ?? 'public',
+  }
+  let plan = proposePlan(x, overrides);
+  if (plan.clientId === '') plan = await askOwnApp(d, x, plan, overrides);
+  d.stderr.write(describePlan(plan, detected));
+  for (let i = 0; i < MAX_CHANGES; i++) {
+    const change = await p.select<Change>({
+      id: 'plan',
+      message: 'Go ahead with this plan?',
+      choices: changeChoices(plan),
+      default: 'accept',
+    });
+    if (change === 'accept') {
+      const problem = planProblem(o, plan, d.env);
+      if (!problem) return planToOptions(o, plan);
+      d.stderr.write(`That plan cannot work: ${problem}\n`);
+      continue;
+    }
+    plan = await changePlan(d, x, plan, overrides, change);
+    d.stderr.write(describePlan(plan));
+  }
+  throw new UserError(2, 'The plan was changed too many times without being accepted.', 'Run setup again, or give the answers as flags (mailoauth setup --help)');
+}
+
+function changeChoices(plan: WizardPlan): Array<{ value: Change; name: string }> {
+  const row = providerById(plan.provider)!;
+  return [
+    { value: 'accept', name: 'Yes, sign in' },
+    { value: 'provider', name: 'Change the provider' },
+    ...(providerHasClouds(plan.provider) ? [{ value: 'cloud' as const, name: 'Change the Microsoft cloud' }] : []),
+    ...(plan.tenant !== undefined ? [{ value: 'tenant' as const, name: 'Change the tenant' }] : []),
+    { value: 'app', name: 'Use another app registration (client id)' },
+    ...(allowedFlows(row, plan.clientId).length > 1 ? [{ value: 'flow' as const, name: 'Sign in another way' }] : []),
+    { value: 'clients', name: 'Choose the mail programs' },
+    ...(providerHasClouds(plan.provider) ? [{ value: 'mailbox' as const, name: 'Open a shared mailbox with this sign-in' }] : []),
+  ];
+}
+
+/** What planSetup (the flags' own checks) says against the plan, in words; undefined when it would run. */
+function planProblem(o: SetupOptions, plan: WizardPlan, env: NodeJS.ProcessEnv): string | undefined {
+  try {
+    planSetup(planToOptions(o, plan), env, process.platform);
+    return undefined;
+  } catch (e) {
+    if (!(e instanceof UserError)) throw e;
+    return `${e.message}${e.fix ? ` (${e.fix})` : ''}`;
+  }
+}
+
+async function changePlan(d: Deps, x: ProposeInput, plan: WizardPlan, overrides: Partial<WizardPlan>, change: Exclude<Change, 'accept'>): Promise<WizardPlan> {
+  const p = d.prompt;
+  switch (change) {
+    case 'provider': {
+      overrides.provider = await p.select({ id: 'provider', message: 'Mail provider', choices: PROVIDERS.map((r) => ({ value: r.id, name: r.label })), default: plan.provider });
+      // Another provider: its own defaults for everything that depended on the old one.
+      for (const k of ['cloud', 'tenant', 'clientId', 'clientSecretEnv', 'flow'] as const) delete overrides[k];
+      const next = proposePlan(x, overrides);
+      return next.clientId === '' ? askOwnApp(d, x, next, overrides) : next;
+    }
+    case 'cloud': {
+      overrides.cloud = await p.select<CloudId>({ id: 'cloud', message: 'Microsoft cloud of your organization', choices: CLOUDS.map((c) => ({ value: c.id, name: c.label })), default: plan.cloud });
+      delete overrides.clientId;
+      delete overrides.flow;
+      const next = proposePlan(x, overrides);
+      return next.clientId === '' ? askOwnApp(d, x, next, overrides) : next;
+    }
+    case 'tenant':
+      overrides.tenant = (await p.input({ id: 'tenant', message: "Tenant (your organization's domain or tenant id)", default: plan.tenant })).trim();
+      return proposePlan(x, overrides);
+    case 'app': {
+      const row = providerById(plan.provider)!;
+      const publicClient = defaultClientIn(row, plan.cloud);
+      const own = publicClient === '' || (await p.select({
+        id: 'app',
+        message: 'Which app registration should sign you in?',
+        choices: [
+          { value: false, name: `${knownClient(row, row.defaultClientId)!.label} (no setup; most organizations allow it)` },
+          { value: true, name: 'My own app registration' },
+        ],
+        default: plan.clientId !== row.defaultClientId,
+      }));
+      if (!own) {
+        overrides.clientId = publicClient;
+        delete overrides.clientSecretEnv;
+        delete overrides.flow;
+        return proposePlan(x, overrides);
+      }
+      return askOwnApp(d, x, plan, overrides);
+    }
+    case 'flow': {
+      const row = providerById(plan.provider)!;
+      const text: Record<Flow, [string, string]> = {
+        browser: ['Browser on this machine', 'opens a browser; the answer comes back to a port on 127.0.0.1'],
+        device: ['Device code', 'sign in on any device with a short code (over SSH, or no browser here)'],
+        paste: ['Paste the redirected address', 'when neither of the above works'],
+      };
+      overrides.flow = await p.select<Flow>({
+        id: 'flow',
+        message: 'How do you want to sign in?',
+        choices: allowedFlows(row, plan.clientId).map((f) => ({ value: f, name: text[f][0], description: text[f][1] })),
+        default: plan.flow,
       });
+      return proposePlan(x, overrides);
     }
-    if (!tenant && !o.authority && !providerById(provider)?.oauth2) {
-      const row = inCloud(providerById(provider)!, (cloud ?? 'public') as CloudId);
-      tenant = found?.tenant
-        ? found.tenant
-        : (await p.input({ id: 'tenant', message: 'Tenant (your organization\'s domain or tenant id)', default: row.defaultTenant })).trim();
+    case 'clients': {
+      const { CLIENT_IDS } = await import('../clients/index.js');
+      overrides.clients = await p.checkbox<string>({
+        id: 'clients',
+        message: 'Write config blocks for which mail programs? (space toggles, enter confirms)',
+        choices: CLIENT_IDS.map((c) => ({ value: c, name: c, checked: plan.clients.includes(c) })),
+      });
+      return proposePlan(x, overrides);
     }
-  }
-  let { mailbox } = o;
-  // A shared mailbox belongs to the email step: asked only when the address was (a flag user passes --mailbox).
-  if (mailbox === undefined && o.email === undefined && providerHasClouds(provider)) {
-    const shared = await p.confirm({ id: 'shared', message: `Open a shared mailbox with ${email}'s sign-in (instead of ${email}'s own mailbox)?`, default: false });
-    if (shared) mailbox = (await p.input({ id: 'mailbox', message: 'Address of the shared mailbox', validate: valid(checkEmail) })).trim();
-  }
-  const row = providerById(provider ?? '');
-  if (row?.oauth2) {
-    const { askOAuth2Setup } = await import('./wizard-oauth2.js');
-    return askOAuth2Setup(d, o, email, { ...row, oauth2: row.oauth2 });
-  }
-  let clientId = o.clientId;
-  if (!clientId) {
-    const own = await p.select({
-      id: 'app',
-      message: 'Which app registration should sign you in?',
-      choices: [
-        { value: false, name: "Thunderbird's public client (no setup; most tenants allow it)" },
-        { value: true, name: 'My own app registration' },
-      ],
-      default: false,
-    });
-    if (own) {
-      const consentBase = o.authority ?? `${inCloud(providerById(provider)!, (cloud ?? 'public') as CloudId).authorityHost}/${tenant ?? 'organizations'}`;
-      d.stderr.write(
-        'Your app needs: platform "Mobile and desktop applications" with redirect URIs http://localhost and http://127.0.0.1,\n' +
-          '"Allow public client flows" = Yes (device code), and delegated permissions IMAP.AccessAsUser.All, SMTP.Send, offline_access.\n' +
-          'Full steps: mailoauth doctor --app-help\n',
-      );
-      clientId = (await p.input({ id: 'clientId', message: 'Application (client) ID', validate: valid(checkClientId) })).trim();
-      d.stderr.write(`If your organization requires admin consent, an admin opens: ${adminConsentUrl({ authority: consentBase, clientId })}\n`);
-    } else {
-      clientId = THUNDERBIRD_MICROSOFT_CLIENT_ID;
+    case 'mailbox': {
+      const v = (await p.input({
+        id: 'mailbox',
+        message: `Address of the shared mailbox to open with ${plan.email}'s sign-in (empty: ${plan.email}'s own mailbox)`,
+        validate: (s) => (s.trim() === '' ? true : valid(checkEmail)(s)),
+      })).trim();
+      overrides.mailbox = v || undefined;
+      return proposePlan(x, overrides);
     }
   }
-  const flow = (o.flow as Flow | undefined) ?? (await p.select<Flow>({
-    id: 'flow',
-    message: 'How do you want to sign in?',
-    choices: [
-      { value: 'browser', name: 'Browser on this machine', description: 'opens a browser; the answer comes back to a port on 127.0.0.1' },
-      { value: 'device', name: 'Device code', description: 'sign in on any device with a short code (over SSH, or no browser here)' },
-      { value: 'paste', name: 'Paste the redirected address', description: 'when neither of the above works' },
-    ],
-    default: defaultFlow(d.env, process.platform),
-  }));
-  return { ...o, email, provider, tenant, cloud: cloud === 'public' && !o.cloud ? undefined : cloud, mailbox, clientId, flow };
+}
+
+/**
+ * The user's own app: what it needs, its client id (and for Google its secret's variable). Asked
+ * directly when the cloud has no public client (the government and 21Vianet clouds).
+ */
+async function askOwnApp(d: Deps, x: ProposeInput, plan: WizardPlan, overrides: Partial<WizardPlan>): Promise<WizardPlan> {
+  const row = providerById(plan.provider)!;
+  if (row.oauth2) {
+    const { askOwnGoogleClient } = await import('./wizard-oauth2.js');
+    Object.assign(overrides, await askOwnGoogleClient(d, x.o, { ...row, oauth2: row.oauth2 }));
+    delete overrides.flow;
+    return proposePlan(x, overrides);
+  }
+  const cloud = inCloud(row, plan.cloud);
+  if (defaultClientIn(row, plan.cloud) === '') {
+    d.stderr.write(`${cloud.authorityHost.replace('https://', '')} (${CLOUDS.find((c) => c.id === plan.cloud)!.label}) has no public client for mail: sign in with your own app registration.\n`);
+  }
+  const consentBase = x.o.authority ?? `${cloud.authorityHost}/${plan.tenant ?? 'organizations'}`;
+  d.stderr.write(
+    'Your app needs: platform "Mobile and desktop applications" with redirect URIs http://127.0.0.1 and https://localhost,\n' +
+      '"Allow public client flows" = Yes (device code), and delegated permissions IMAP.AccessAsUser.All, SMTP.Send, offline_access.\n' +
+      `Full steps: mailoauth doctor --app-help${plan.cloud === 'public' ? '' : ` --cloud ${plan.cloud}`}\n`,
+  );
+  const clientId = (await d.prompt.input({ id: 'clientId', message: 'Application (client) ID', validate: valid(checkClientId) })).trim();
+  d.stderr.write(`If your organization requires admin consent, an admin opens: ${adminConsentUrl({ authority: consentBase, clientId })}\n`);
+  overrides.clientId = clientId;
+  delete overrides.flow;
+  return proposePlan(x, overrides);
 }

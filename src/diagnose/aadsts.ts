@@ -1,4 +1,7 @@
+import { signInFallbacks } from '../auth/redirects.js';
+import type { Flow } from '../auth/signin.js';
 import { ExitCode } from '../errors.js';
+import { knownClientById } from '../providers/table.js';
 
 /** What a fix text may refer to. */
 export interface DiagnoseContext {
@@ -7,6 +10,9 @@ export interface DiagnoseContext {
   clientId: string;
   /** Authority URL, e.g. https://login.microsoftonline.com/contoso.onmicrosoft.com */
   authority: string;
+  /** The sign-in that failed, when it was one: a fix never recommends the form that just failed. */
+  flow?: Flow;
+  redirectUri?: string;
 }
 
 export interface Diagnosis {
@@ -64,7 +70,12 @@ const ROWS: Array<[number[], Diagnosis]> = [
   }],
   [[50011], {
     cause: 'The redirect URI is not one the app registered.',
-    fix: (c) => `Try the other loopback form or the paste flow: mailoauth setup --reauth ${c.account} --redirect-uri http://localhost (or --flow paste, or --flow device)`,
+    fix: (c) => {
+      const others = signInFallbacks({ flow: c.flow ?? 'browser', redirectUri: c.redirectUri }, knownClientById(c.clientId))
+        .map((f) => `--flow ${f.flow}${f.redirectUri && f.flow === 'browser' ? ` --redirect-uri ${f.redirectUri}` : ''}`);
+      return `Sign in another way: mailoauth setup --reauth ${c.account} ${others.join(', or ')}` +
+        `; or add ${c.redirectUri ?? 'the redirect URI'} to your own app registration (Authentication → Mobile and desktop applications)`;
+    },
     exit: ExitCode.ReloginNeeded,
   }],
   [[700025, 7000218], {

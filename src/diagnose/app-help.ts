@@ -1,3 +1,4 @@
+import { CLOUDS, cloudById, type CloudId } from '../providers/clouds.js';
 import { GMAIL_SCOPE } from '../providers/table.js';
 import { adminConsentUrl } from './aadsts.js';
 
@@ -9,6 +10,8 @@ export interface AppHelpContext {
   email?: string;
   /** Provider row id: google gets Google Cloud's steps, anything else Microsoft's. */
   provider?: string;
+  /** The Microsoft cloud to register in: an app exists only in the cloud it was registered in. */
+  cloud?: CloudId;
 }
 
 /**
@@ -17,18 +20,22 @@ export interface AppHelpContext {
  */
 export function appRegistrationHelp(c: AppHelpContext = {}): string {
   if (c.provider === 'google') return googleClientHelp(c);
-  const authority = c.authority ?? 'https://login.microsoftonline.com/TENANT';
+  const cloud = cloudById(c.cloud ?? 'public') ?? CLOUDS[0]!;
+  const authority = c.authority ?? `${cloud.authorityHost}/TENANT`;
   const consent = adminConsentUrl({ authority, clientId: c.clientId ?? 'CLIENT_ID' });
   const mailbox = c.email ?? 'you@contoso.com';
+  const where = cloud.id === 'public' ? '' : ` in the ${cloud.label} cloud (an app registered in the worldwide cloud does not exist there)`;
   return [
-    'Register your own app for mailoauth (Microsoft Entra admin center, https://entra.microsoft.com):',
+    `Register your own app for mailoauth${where}: Microsoft Entra admin center, ${cloud.portal.entra}`,
+    `(or the Azure portal, ${cloud.portal.azure} → Microsoft Entra ID):`,
     '',
     '  1. App registrations → New registration. Any name (e.g. "mailoauth"). Supported account types:',
     '     this organization only, or "any organization and personal Microsoft accounts" for Outlook.com too.',
     '  2. Authentication → Add a platform → "Mobile and desktop applications", with the redirect URIs',
-    '       http://localhost',
-    '       http://127.0.0.1',
-    '     (Microsoft ignores the port of a loopback redirect; add https://localhost too for --flow paste).',
+    '       http://127.0.0.1      (--flow browser; Microsoft ignores the port of a loopback redirect)',
+    '       https://localhost     (--flow paste)',
+    '     If the portal does not take http://127.0.0.1, add it in the Manifest (replyUrlsWithType, type InstalledClient).',
+    '     (http://localhost works too if you register it and pass --redirect-uri http://localhost.)',
     '  3. Authentication → Advanced settings → "Allow public client flows" = Yes (needed for --flow device).',
     '     No client secret is needed: mailoauth is a public client.',
     '  4. API permissions → Add a permission → Microsoft Graph → Delegated permissions:',
@@ -40,7 +47,7 @@ export function appRegistrationHelp(c: AppHelpContext = {}): string {
     '     with "Grant admin consent" on the API permissions page or by opening:',
     `       ${consent}`,
     '  6. Copy the "Application (client) ID" and "Directory (tenant) ID" from the Overview page and run:',
-    `       mailoauth setup --email ${mailbox} --client-id ${c.clientId ?? 'CLIENT_ID'} --tenant TENANT_ID`,
+    `       mailoauth setup --email ${mailbox} --client-id ${c.clientId ?? 'CLIENT_ID'} --tenant TENANT_ID${cloud.id === 'public' ? '' : ` --cloud ${cloud.id}`}`,
     '',
     'The mailbox must allow the protocols too (an Exchange admin, in Exchange Online PowerShell):',
     `       Set-CASMailbox -Identity ${mailbox} -ImapEnabled $true -SmtpClientAuthenticationDisabled $false`,

@@ -202,9 +202,18 @@ export const MAIL_ROWS: readonly Row[] = [
     showToken: true,
   },
   {
+    // A personal account has no Exchange admin and no Set-CASMailbox: say what is true for it.
+    id: 'outlook-com-smtp-auth-disabled',
+    exit: REJECTED,
+    match: (f, c) => f.protocol === 'smtp' && c.provider === 'outlook.com' && (said(/5\.7\.139/)(f) || said(/SmtpClientAuthentication is disabled|smtp_auth_disabled/i)(f)),
+    cause: (c) => `Outlook.com refused SMTP for ${c.email}: SMTP AUTH is turned off for this personal mailbox ("SmtpClientAuthentication is disabled for the Mailbox"). ` +
+      'Microsoft does this for new Outlook.com accounts (reported since 2025); a personal account has no setting to turn it on. Receiving over IMAP is not affected.',
+    fix: (c) => `Send from Outlook.com on the web or its apps for now, and ask Outlook.com support (Settings → Help) to enable SMTP AUTH for ${c.email}; check again later with: mailoauth verify ${c.account} --smtp`,
+  },
+  {
     id: 'smtp-auth-disabled',
     exit: REJECTED,
-    match: (f) => f.protocol === 'smtp' && said(/5\.7\.139/)(f) && said(/SmtpClientAuthentication is disabled|smtp_auth_disabled/i)(f),
+    match: (f) => f.protocol === 'smtp' && said(/SmtpClientAuthentication is disabled|smtp_auth_disabled/i)(f),
     cause: () => 'SMTP AUTH (authenticated client submission) is disabled for this mailbox or for the whole organization.',
     fix: (c) => `An Exchange admin runs: ${enableSmtpAuth(c)} (organization-wide: Set-TransportConfig -SmtpClientAuthenticationDisabled $false); it can take an hour to apply`,
   },

@@ -7,14 +7,7 @@ import type { Provider } from './table.js';
  * IMAP/SMTP live. A provider row that runs in every cloud (Microsoft 365) is combined with one of
  * these; the token engine never sees the difference (it only reads the account's authority and scopes).
  *
- * Sources (see the report of issue 8):
- *  - authority hosts: Microsoft Entra "National clouds" (authentication-national-cloud):
- *    login.microsoftonline.us (US Government), login.partner.microsoftonline.cn (21Vianet);
- *  - China resource and hosts: "Office 365 operated by 21Vianet" API endpoints (o365-china-endpoints):
- *    https://partner.outlook.cn; MX *.mail.protection.partner.outlook.cn;
- *  - US Government: "DNS records for Office 365 GCC High / DoD" (MX *.mail.protection.office365.us),
- *    Exchange Online endpoints outlook.office365.us / smtp.office365.us (GCC High) and
- *    outlook-dod.office365.us (DoD), scope resource https://outlook.office365.us.
+ * Each host's sources, and how sure they are, are in docs/real-services.md ("Microsoft clouds").
  * GCC ("moderate") tenants live in the public cloud: same hosts and scopes as commercial tenants.
  */
 export type CloudId = 'public' | 'usgov' | 'usgov-dod' | 'china';
@@ -28,6 +21,8 @@ export interface Cloud {
   scopePrefix: string;
   imap: Endpoint;
   smtp: Endpoint;
+  /** Where an app is registered in this cloud (an app exists only in the cloud it was registered in). */
+  portal: { entra: string; azure: string };
 }
 
 export const CLOUDS: Cloud[] = [
@@ -38,6 +33,7 @@ export const CLOUDS: Cloud[] = [
     scopePrefix: 'https://outlook.office.com/',
     imap: { host: 'outlook.office365.com', port: 993, tls: 'implicit' },
     smtp: { host: 'smtp.office365.com', port: 587, tls: 'starttls' },
+    portal: { entra: 'https://entra.microsoft.com', azure: 'https://portal.azure.com' },
   },
   {
     id: 'usgov',
@@ -46,6 +42,7 @@ export const CLOUDS: Cloud[] = [
     scopePrefix: 'https://outlook.office365.us/',
     imap: { host: 'outlook.office365.us', port: 993, tls: 'implicit' },
     smtp: { host: 'smtp.office365.us', port: 587, tls: 'starttls' },
+    portal: { entra: 'https://entra.microsoft.us', azure: 'https://portal.azure.us' },
   },
   {
     id: 'usgov-dod',
@@ -54,6 +51,7 @@ export const CLOUDS: Cloud[] = [
     scopePrefix: 'https://outlook.office365.us/',
     imap: { host: 'outlook-dod.office365.us', port: 993, tls: 'implicit' },
     smtp: { host: 'outlook-dod.office365.us', port: 587, tls: 'starttls' },
+    portal: { entra: 'https://entra.microsoft.us', azure: 'https://portal.azure.us' },
   },
   {
     id: 'china',
@@ -61,7 +59,8 @@ export const CLOUDS: Cloud[] = [
     authorityHost: 'https://login.partner.microsoftonline.cn',
     scopePrefix: 'https://partner.outlook.cn/',
     imap: { host: 'partner.outlook.cn', port: 993, tls: 'implicit' },
-    smtp: { host: 'partner.outlook.cn', port: 587, tls: 'starttls' },
+    smtp: { host: 'smtp.partner.outlook.cn', port: 587, tls: 'starttls' },
+    portal: { entra: 'https://entra.microsoftonline.cn', azure: 'https://portal.azure.cn' },
   },
 ];
 
@@ -115,8 +114,8 @@ export function cloudFromOpenid(doc: CloudClaims | undefined): CloudId | undefin
   return undefined;
 }
 
-/** MX host suffix → cloud, for tenants whose OpenID document could not be read. */
-const MX_CLOUDS: Array<[RegExp, CloudId]> = [
+/** Microsoft 365's MX host suffix → cloud, for tenants whose OpenID document could not be read (detect.ts reads these too). */
+export const MX_CLOUDS: Array<[RegExp, CloudId]> = [
   [/\.mail\.protection\.office365\.us\.?$/i, 'usgov'],
   [/\.mail\.protection\.partner\.outlook\.cn\.?$/i, 'china'],
   [/\.mail\.protection\.outlook\.com\.?$/i, 'public'],

@@ -1,31 +1,44 @@
-import { cloudById, cloudFromMx, cloudFromOpenid, type CloudClaims, type CloudId } from './clouds.js';
-import { PROVIDERS } from './table.js';
+import { cloudById, cloudFromMx, cloudFromOpenid, MX_CLOUDS, type CloudClaims, type CloudId } from './clouds.js';
+import { CONSUMER_TENANT_ID, providerById, providerForDomain } from './table.js';
 
 /** What detection found and why, shown to the user before they confirm or override. */
 export interface Detection {
   provider: string;
-  /** Tenant id (GUID) from the domain's OpenID document, when it has one. */
+  /** Tenant id (GUID) from the domain's OpenID document, or the consumer row's tenant. */
   tenant?: string;
   /** The Microsoft cloud the tenant lives in (OpenID document, else MX), when known. */
   cloud?: CloudId;
+  /**
+   * Another provider the answers point to as well: a domain whose mail goes to Google (MX) while a
+   * Microsoft tenant also exists for it (common: Entra ID for sign-in, Gmail for mail). The MX wins;
+   * the wizard shows both and asks.
+   */
+  alsoPossible?: { provider: string; tenant?: string; cloud?: CloudId };
+  /** Whether the answers named a provider at all, or `provider` is only the fallback guess. */
+  confident: boolean;
   evidence: string[];
 }
 
 export type OpenidDocument = CloudClaims & { issuer?: string };
 
+/** One MX lookup's outcome: the hosts (best priority first; none is an answer too) or a failure (offline). */
+export type MxAnswer = { kind: 'hosts'; hosts: string[] } | { kind: 'failed'; reason: string };
+
+/** One OpenID lookup's outcome: the tenant's document, Microsoft's "no such tenant" (AADSTS90002), or a failure. */
+export type OpenidAnswer = { kind: 'tenant'; doc: OpenidDocument } | { kind: 'no-tenant' } | { kind: 'failed'; reason: string };
+
 export interface DetectIo {
-  /** MX host names of a domain, best priority first; [] when there are none. May throw (offline). */
+  /** MX host names of a domain, best priority first; [] when there are none. Throws when it could not look (offline). */
   mx(domain: string): Promise<string[]>;
-  /** The OpenID document of `domain` as a tenant at `authorityHost`, or undefined. May throw (offline). */
+  /** The OpenID document of `domain` as a tenant at `authorityHost`; undefined for "no such tenant". Throws when it could not look. */
   openid(authorityHost: string, domain: string): Promise<OpenidDocument | undefined>;
 }
 
-/** MX host suffix → provider row id. */
+/** MX host suffix → provider row id (the Microsoft clouds' suffixes come from clouds.ts). */
 const MX_RULES: Array<[RegExp, string]> = [
-  [/\.mail\.protection\.outlook\.com\.?$/i, 'microsoft365'],
-  [/\.mx\.microsoft\.?$/i, 'microsoft365'],
-  [/\.mail\.protection\.office365\.us\.?$/i, 'microsoft365'],
-  [/\.mail\.protection\.partner\.outlook\.cn\.?$/i, 'microsoft365'],
+  // Outlook.com's own domains and its consumer custom domains: *.olc.protection.outlook.com.
+  [/\.olc\.protection\.outlook\.com\.?$/i, 'outlook.com'],
+  ...MX_CLOUDS.map(([re]) => [re, 'microsoft365'] as [RegExp, string]),
   // Google Workspace: the classic aspmx set, and smtp.google.com (single MX since 2023).
   [/(^|\.)(aspmx\.l\.google\.com|googlemail\.com|google\.com)\.?$/i, 'google'],
 ];
@@ -37,39 +50,78 @@ export function classifyMx(hosts: string[]): string | undefined {
 
 const GUID = /[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}/i;
 
+export function domainOf(email: string): string {
+  return email.slice(email.lastIndexOf('@') + 1).toLowerCase();
+}
+
 /**
- * Domain rules, then MX, then the Microsoft OpenID document for the domain (tenant id and cloud).
- * Pure apart from `io`; lookups may fail (offline laptop): then nothing is claimed and the user is asked.
+ * Domain rules, then MX and the Microsoft OpenID document for the domain (tenant id and cloud).
+ * Pure apart from `io`; a lookup that fails (offline laptop) is said as such, never as "not found".
  */
 export async function detectProvider(email: string, authorityHost: string, io: DetectIo): Promise<Detection> {
-  const domain = email.slice(email.lastIndexOf('@') + 1).toLowerCase();
-  const consumer = PROVIDERS.find((p) => p.domains.includes(domain));
-  if (consumer) return { provider: consumer.id, tenant: consumer.defaultTenant, cloud: 'public', evidence: [`${domain} is a ${consumer.label} domain`] };
+  const domain = domainOf(email);
+  const known = providerForDomain(domain);
+  if (known) {
+    return { provider: known.id, tenant: known.defaultTenant || undefined, cloud: providerById(known.id)?.oauth2 ? undefined : 'public', confident: true, evidence: [`${domain} is a ${known.label} domain`] };
+  }
+  const reason = (e: unknown) => (e as NodeJS.ErrnoException)?.code ?? (e as Error)?.message ?? String(e);
   const [mx, doc] = await Promise.all([
-    io.mx(domain).catch(() => undefined),
-    io.openid(authorityHost, domain).catch(() => undefined),
+    io.mx(domain).then((hosts): MxAnswer => ({ kind: 'hosts', hosts }), (e: unknown): MxAnswer => ({ kind: 'failed', reason: reason(e) })),
+    io.openid(authorityHost, domain).then(
+      (d): OpenidAnswer => (d ? { kind: 'tenant', doc: d } : { kind: 'no-tenant' }),
+      (e: unknown): OpenidAnswer => ({ kind: 'failed', reason: reason(e) }),
+    ),
   ]);
   return decideDetection(mx, doc);
 }
 
-/** The decision from recorded answers: `undefined` means the lookup failed or found nothing. */
-export function decideDetection(mx: string[] | undefined, doc: OpenidDocument | undefined): Detection {
+/** What one Microsoft tenant document says: its id, its cloud, and whether it is the consumer (Outlook.com) tenant. */
+function readTenant(doc: OpenidDocument): { tenant?: string; cloud?: CloudId; consumer: boolean } {
+  const tenant = doc.issuer ? GUID.exec(doc.issuer)?.[0]?.toLowerCase() : undefined;
+  return { tenant, cloud: tenant ? cloudFromOpenid(doc) : undefined, consumer: tenant === CONSUMER_TENANT_ID };
+}
+
+/**
+ * The decision from the two answers. In order: a consumer MX or the consumer tenant → Outlook.com; a
+ * Google MX → Google, even when a Microsoft tenant exists (mail goes where MX points; the tenant is
+ * offered as the alternative); a Microsoft MX or tenant → Microsoft 365 in its cloud; otherwise a guess
+ * (Microsoft 365) that is marked as such.
+ */
+export function decideDetection(mx: MxAnswer, doc: OpenidAnswer): Detection {
   const evidence: string[] = [];
-  const byMx = mx ? classifyMx(mx) : undefined;
-  if (byMx) evidence.push(`MX ${mx![0]} → ${byMx}`);
-  else evidence.push(mx?.length ? `MX ${mx[0]} (not a known provider)` : 'no MX answer');
-  const tenant = doc?.issuer ? GUID.exec(doc.issuer)?.[0] : undefined;
-  const byDoc = tenant ? cloudFromOpenid(doc) : undefined;
-  if (tenant) {
-    const where = [doc?.cloud_instance_name, doc?.tenant_region_scope, doc?.tenant_region_sub_scope].filter(Boolean).join(' ');
-    evidence.push(`Microsoft tenant ${tenant}${where ? ` in ${where}` : ''}`);
+  const hosts = mx.kind === 'hosts' ? mx.hosts : [];
+  const byMx = classifyMx(hosts);
+  if (mx.kind === 'failed') evidence.push(`could not look up MX (${mx.reason})`);
+  else if (byMx) evidence.push(`MX ${hosts[0]} → ${byMx}`);
+  else evidence.push(hosts.length ? `MX ${hosts[0]} (not a known provider)` : 'no MX records');
+
+  const t = doc.kind === 'tenant' ? readTenant(doc.doc) : undefined;
+  if (doc.kind === 'failed') evidence.push(`could not look up a Microsoft tenant (${doc.reason})`);
+  else if (t?.consumer) evidence.push('the domain belongs to Microsoft\'s consumer tenant (Outlook.com)');
+  else if (t?.tenant) {
+    const where = doc.kind === 'tenant' ? [doc.doc.cloud_instance_name, doc.doc.tenant_region_scope, doc.doc.tenant_region_sub_scope].filter(Boolean).join(' ') : '';
+    evidence.push(`Microsoft tenant ${t.tenant}${where ? ` in ${where}` : ''}`);
+  } else evidence.push('no Microsoft tenant for this domain');
+
+  const microsoft = t?.tenant && !t.consumer
+    ? { provider: 'microsoft365', tenant: t.tenant, cloud: t.cloud ?? (byMx === 'microsoft365' ? cloudFromMx(hosts) : undefined) }
+    : undefined;
+  let out: Detection;
+  if (byMx === 'outlook.com' || t?.consumer) {
+    out = { provider: 'outlook.com', tenant: 'consumers', cloud: 'public', confident: true, evidence };
+  } else if (byMx === 'google') {
+    out = { provider: 'google', tenant: undefined, cloud: undefined, confident: true, evidence, ...(microsoft ? { alsoPossible: microsoft } : {}) };
+    if (microsoft) evidence.push('mail is delivered to Google (MX), so Google is chosen; the Microsoft tenant is the alternative');
+  } else if (microsoft) {
+    out = { ...microsoft, confident: true, evidence };
+  } else if (byMx === 'microsoft365') {
+    out = { provider: 'microsoft365', tenant: undefined, cloud: cloudFromMx(hosts), confident: true, evidence };
   } else {
-    evidence.push('no Microsoft tenant for this domain');
+    out = { provider: 'microsoft365', tenant: undefined, cloud: undefined, confident: false, evidence };
+    if (mx.kind === 'failed' && doc.kind === 'failed') evidence.push('offline? nothing could be looked up');
   }
-  const provider = tenant ? 'microsoft365' : byMx ?? 'microsoft365';
-  const cloud = provider === 'microsoft365' ? byDoc ?? (byMx === 'microsoft365' ? cloudFromMx(mx!) : undefined) : undefined;
-  if (cloud && cloud !== 'public') evidence.push(`cloud: ${cloudById(cloud)!.label}`);
-  return { provider, tenant, cloud, evidence };
+  if (out.cloud && out.cloud !== 'public') evidence.push(`cloud: ${cloudById(out.cloud)!.label}`);
+  return out;
 }
 
 export interface NetworkDetectOptions {
@@ -85,6 +137,20 @@ export interface NetworkDetectOptions {
 export function dnsServersFromEnv(env: NodeJS.ProcessEnv): string[] | undefined {
   const list = (env.MAILOAUTH_DNS_SERVERS ?? '').split(',').map((s) => s.trim()).filter(Boolean);
   return list.length ? list : undefined;
+}
+
+/**
+ * Whether a non-200 OpenID reply is Microsoft's "no such tenant": 400 with `invalid_tenant` /
+ * AADSTS90002. Anything else (5xx, an HTML page from a proxy) means the lookup failed, not "none".
+ */
+export function isNoTenantReply(status: number, text: string): boolean {
+  if (status !== 400) return false;
+  try {
+    const b = JSON.parse(text) as { error?: unknown; error_codes?: unknown; error_description?: unknown };
+    return b.error === 'invalid_tenant' || (Array.isArray(b.error_codes) && b.error_codes.includes(90002)) || /AADSTS90002/.test(String(b.error_description ?? ''));
+  } catch {
+    return false;
+  }
 }
 
 /** Real lookups with short deadlines: detection must never hold up an offline laptop for long. */
@@ -108,8 +174,9 @@ export function networkDetectIo(o: NetworkDetectOptions = {}): DetectIo {
       // httpRequest, not fetch: see src/auth/http-request.ts (fetch delays the process's exit).
       const { httpRequest } = await import('../auth/http-request.js');
       const res = await httpRequest('GET', `${authorityHost}/${encodeURIComponent(domain)}/v2.0/.well-known/openid-configuration`, { timeoutMs });
-      if (res.status !== 200) return undefined;
-      return JSON.parse(res.text) as OpenidDocument;
+      if (res.status === 200) return JSON.parse(res.text) as OpenidDocument;
+      if (isNoTenantReply(res.status, res.text)) return undefined;
+      throw new Error(`HTTP ${res.status}`);
     },
   };
 }

@@ -1,5 +1,12 @@
 import type { Endpoint, OAuth2Endpoints } from '../account.js';
 import type { Flow } from '../auth/signin.js';
+import type { CloudId } from './clouds.js';
+
+/**
+ * The tenant of personal Microsoft accounts (Outlook.com, Hotmail, Live): what the `consumers`
+ * authority and the OpenID document of a consumer domain name as issuer.
+ */
+export const CONSUMER_TENANT_ID = '9188040d-6c67-4c5b-b112-36a304b66dad';
 
 /** Thunderbird's public Microsoft client: registered as a public client, no secret. */
 export const THUNDERBIRD_MICROSOFT_CLIENT_ID = '9e5f94bc-e8a4-4e73-b8be-63364c29d753';
@@ -14,6 +21,46 @@ export const THUNDERBIRD_GOOGLE_CLIENT_SECRET = 'kSmqreRr0qwBWJgbf5Y-PjSU';
 /** The one scope Gmail's IMAP and SMTP accept (Google has no narrower mail scope for them). */
 export const GMAIL_SCOPE = 'https://mail.google.com/';
 
+/**
+ * A public client an app vendor registered once for everyone (Thunderbird's): what its registration
+ * allows is a fact about the real service, so it is data, with its source in docs/real-services.md.
+ * The identity platform shows a redirect it did not register on its own page and never comes back,
+ * so mailoauth must not send one: planning refuses it before any request.
+ */
+export interface KnownClient {
+  id: string;
+  /** How people know it, in sentences: "Thunderbird's public client". */
+  label: string;
+  /**
+   * The registered redirect URI each browser-based flow uses. An `http://127.0.0.1` (or
+   * `http://localhost`) entry is a loopback registration: it matches any port (RFC 8252 §7.3,
+   * Microsoft's and Google's loopback rules). A flow without an entry cannot be used with this client.
+   */
+  redirects: Partial<Record<Exclude<Flow, 'device'>, string>>;
+  /** Whether its registration allows the device-code flow ("Allow public client flows"). */
+  deviceCode: boolean;
+  /** Microsoft clouds the app is registered in; absent: every cloud the provider has. */
+  clouds?: CloudId[];
+}
+
+/** Thunderbird's Microsoft app: https://localhost (paste) and http://127.0.0.1 on any port; no http://localhost. */
+export const THUNDERBIRD_MICROSOFT: KnownClient = {
+  id: THUNDERBIRD_MICROSOFT_CLIENT_ID,
+  label: "Thunderbird's public client",
+  redirects: { browser: 'http://127.0.0.1', paste: 'https://localhost' },
+  deviceCode: true,
+  // An app registration lives in one cloud; Mozilla registered this one in the worldwide cloud only.
+  clouds: ['public'],
+};
+
+/** Thunderbird's Google client: an installed app, loopback redirect on 127.0.0.1 (any port). */
+export const THUNDERBIRD_GOOGLE: KnownClient = {
+  id: THUNDERBIRD_GOOGLE_CLIENT_ID,
+  label: "Thunderbird's public client",
+  redirects: { browser: 'http://127.0.0.1' },
+  deviceCode: false,
+};
+
 /** A provider signed in with plain OAuth2 (authorization code + PKCE on a loopback redirect), not MSAL. */
 export interface OAuth2Row {
   /** Production endpoints. */
@@ -24,8 +71,6 @@ export interface OAuth2Row {
   defaultClientSecret?: string;
   /** Extra authorization parameters: what makes the provider hand out a refresh token. */
   authorizeParams: Record<string, string>;
-  /** The loopback redirect form this provider prefers (port added at run time). */
-  loopbackRedirect: 'http://127.0.0.1' | 'http://localhost';
   clientIdPattern: RegExp;
   clientIdExample: string;
   /** Said at setup (stderr) and by doctor when the account uses its own client, not the default. */
@@ -46,6 +91,8 @@ export interface Provider {
   imap: Endpoint;
   smtp: Endpoint;
   defaultClientId: string;
+  /** Public clients this provider knows the registration of; the first is the default. */
+  knownClients: KnownClient[];
   /** Email domains that always belong to this provider (consumer mail). */
   domains: string[];
   /** Present: tokens come from plain OAuth2 (src/auth/oauth2-*.ts); absent: from MSAL. */
@@ -54,7 +101,28 @@ export interface Provider {
   unsupportedFlows?: Partial<Record<Flow, string>>;
   /** Its access tokens are not JWTs (nothing to inspect; no warning about it). */
   opaqueAccessTokens?: boolean;
+  /**
+   * IMAP and SMTP take the name the account signed in as (the id token's preferred_username), which
+   * can differ from the address the user typed (Outlook.com: a Microsoft account named by another
+   * address, or an alias); setup then logs in with the signed-in name.
+   */
+  loginIsSignInName?: boolean;
 }
+
+const withSuffixes = (name: string, suffixes: string) => suffixes.split(' ').map((x) => `${name}.${x}`);
+
+/**
+ * Outlook.com's consumer mail domains: the list in Thunderbird's ISP database (thunderbird/autoconfig
+ * ispdb/hotmail.com.xml, last changed 2025-07-28), plus outlook.co.nz (missing there:
+ * thunderbird-android#7454). Microsoft publishes no complete list; any other consumer domain is
+ * recognised by its MX (*.olc.protection.outlook.com, detect.ts). Sources: docs/real-services.md.
+ */
+export const OUTLOOK_COM_DOMAINS: string[] = [
+  'hotmail.com', 'live.com', 'msn.com', 'outlook.com', 'windowslive.com', 'livemail.tw', 'outlook.co.nz',
+  ...withSuffixes('outlook', 'at be cl cz de dk es fr hu ie in it jp kr lv my ph pt sa sg sk co.id co.il co.th com.ar com.au com.br com.gr com.tr com.vn'),
+  ...withSuffixes('hotmail', 'be ca cl cz de dk es fi fr gr hu it lt lv my nl no ph rs se sg sk co.id co.il co.in co.jp co.kr co.th co.uk co.za com.ar com.au com.br com.hk com.tr com.tw com.vn'),
+  ...withSuffixes('live', 'at be ca cl cn de dk fi fr hk ie in it jp nl no ru se co.jp co.kr co.uk co.za com.ar com.au com.mx com.my com.ph com.pt com.sg'),
+];
 
 /** Providers are rows: adding one must not touch the token engine. */
 export const PROVIDERS: Provider[] = [
@@ -68,6 +136,7 @@ export const PROVIDERS: Provider[] = [
     imap: { host: 'outlook.office365.com', port: 993, tls: 'implicit' },
     smtp: { host: 'smtp.office365.com', port: 587, tls: 'starttls' },
     defaultClientId: THUNDERBIRD_MICROSOFT_CLIENT_ID,
+    knownClients: [THUNDERBIRD_MICROSOFT],
     domains: [],
   },
   {
@@ -80,9 +149,12 @@ export const PROVIDERS: Provider[] = [
     imap: { host: 'outlook.office365.com', port: 993, tls: 'implicit' },
     smtp: { host: 'smtp-mail.outlook.com', port: 587, tls: 'starttls' },
     defaultClientId: THUNDERBIRD_MICROSOFT_CLIENT_ID,
-    domains: ['outlook.com', 'hotmail.com', 'live.com', 'msn.com', 'passport.com', 'hotmail.co.uk',
-      'hotmail.fr', 'hotmail.de', 'hotmail.it', 'hotmail.es', 'live.co.uk', 'live.fr', 'live.de',
-      'outlook.de', 'outlook.fr', 'outlook.es', 'outlook.it', 'outlook.jp'],
+    knownClients: [THUNDERBIRD_MICROSOFT],
+    domains: OUTLOOK_COM_DOMAINS,
+    // Microsoft: tokens for personal accounts "may also be encrypted" (access-tokens doc): never read them.
+    opaqueAccessTokens: true,
+    // thunderbird-android#8024/#9089: the mailbox logs in as preferred_username, not the typed alias.
+    loginIsSignInName: true,
   },
   {
     id: 'google',
@@ -96,6 +168,7 @@ export const PROVIDERS: Provider[] = [
     imap: { host: 'imap.gmail.com', port: 993, tls: 'implicit' },
     smtp: { host: 'smtp.gmail.com', port: 465, tls: 'implicit' },
     defaultClientId: THUNDERBIRD_GOOGLE_CLIENT_ID,
+    knownClients: [THUNDERBIRD_GOOGLE],
     domains: ['gmail.com', 'googlemail.com'],
     oauth2: {
       endpoints: { authorizationEndpoint: 'https://accounts.google.com/o/oauth2/v2/auth', tokenEndpoint: 'https://oauth2.googleapis.com/token' },
@@ -103,7 +176,6 @@ export const PROVIDERS: Provider[] = [
       defaultClientSecret: THUNDERBIRD_GOOGLE_CLIENT_SECRET,
       // offline: a refresh token; consent: one comes back even when the user consented before.
       authorizeParams: { access_type: 'offline', prompt: 'consent' },
-      loopbackRedirect: 'http://127.0.0.1',
       clientIdPattern: /^\d+-[a-z0-9]+\.apps\.googleusercontent\.com$/,
       clientIdExample: '123456789012-abcdefghijklmnopqrstuvwxyz012345.apps.googleusercontent.com',
       ownClientNote: 'If your OAuth consent screen is in "Testing" publishing status, Google expires its refresh tokens after 7 days: ' +
@@ -121,13 +193,32 @@ export function providerById(id: string): Provider | undefined {
   return PROVIDERS.find((p) => p.id === id);
 }
 
+/** The provider a domain alone decides (consumer mail domains), if any. */
+export function providerForDomain(domain: string): Provider | undefined {
+  const d = domain.toLowerCase();
+  return PROVIDERS.find((p) => p.domains.includes(d));
+}
+
 /** The provider a domain alone decides (consumer domains); otherwise Microsoft 365. */
 export function providerForEmail(email: string): Provider {
-  const domain = email.slice(email.lastIndexOf('@') + 1).toLowerCase();
-  return PROVIDERS.find((p) => p.domains.includes(domain)) ?? PROVIDERS[0]!;
+  return providerForDomain(email.slice(email.lastIndexOf('@') + 1)) ?? PROVIDERS[0]!;
 }
 
 /** Scopes to request: the provider's mail scopes with their resource prefix, plus offline_access (MSAL rows). */
 export function fullScopes(p: Provider, extra: string[] = []): string[] {
   return [...[...p.mailScopes, ...extra].map((s) => p.scopePrefix + s), ...(p.oauth2 ? [] : ['offline_access'])];
+}
+
+/** The known public client with this id, if the provider has one. */
+export function knownClient(p: Pick<Provider, 'knownClients'>, clientId: string): KnownClient | undefined {
+  return p.knownClients.find((c) => c.id.toLowerCase() === clientId.toLowerCase());
+}
+
+/** The known public client with this id, whichever provider registered it. */
+export function knownClientById(clientId: string): KnownClient | undefined {
+  for (const p of PROVIDERS) {
+    const c = knownClient(p, clientId);
+    if (c) return c;
+  }
+  return undefined;
 }

@@ -2,6 +2,12 @@
  * Journey 2: the desktop sign-in. `$BROWSER` is a script running real headless Chromium: it loads the
  * platform's authorize page, which sends it back to mailoauth's loopback listener with the code;
  * mailoauth redeems the code with its PKCE verifier, stores the account, and a client works with it.
+ *
+ * The platform is strict the way Microsoft is (docs/real-services.md): Thunderbird's app has only
+ * https://localhost and http://127.0.0.1 (any port) registered, and a redirect an app did not register
+ * ends on the platform's own AADSTS50011 page: the browser never comes back. mailoauth must send the
+ * registered form, and when nothing comes back it must say so within its stated time and offer the
+ * other ways to sign in.
  */
 import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -58,7 +64,9 @@ describe.skipIf(skip)('journey: browser sign-in through headless Chromium', () =
     // The account is stored: refresh token in the Secret Service, registered loopback redirect kept.
     expect(storedRefreshToken(env, NAME)).toBe(w.idp.lastRefreshToken(USER));
     const account = JSON.parse(readFileSync(join(env.XDG_CONFIG_HOME, 'mailoauth', 'accounts.json'), 'utf8')).accounts[0];
-    expect(account).toMatchObject({ name: NAME, email: USER, redirectUri: 'http://localhost' });
+    // Thunderbird's registered loopback form: 127.0.0.1 (it has no http://localhost registration).
+    expect(account).toMatchObject({ name: NAME, email: USER, redirectUri: 'http://127.0.0.1' });
+    expect(new URL(new URL(readFileSync(opener.argsFile, 'utf8').trim()).searchParams.get('redirect_uri')!).hostname).toBe('127.0.0.1');
     expect(w.idp.isValidAccessToken(storedAccess(env, NAME).accessToken)?.upn).toBe(USER);
 
     // And it is usable: msmtp sends with it.
@@ -69,4 +77,31 @@ describe.skipIf(skip)('journey: browser sign-in through headless Chromium', () =
     expect(w.smtpTokens.at(-1)).toBe(storedAccess(env, NAME).accessToken);
     proved(`chromium (headless) + mailoauth browser flow: authorize 302 -> loopback, authorization_code grant with PKCE accepted, account "${NAME}" stored; ${clientVersion('msmtp')} sent with its token`);
   }, 150_000);
+
+  it('a redirect the app did not register: Chromium stays on the AADSTS50011 page; setup ends at its stated time offering paste and device code', async () => {
+    // The user's own app, registered with only https://localhost (paste) — not the loopback form setup sends.
+    const OWN = '5c4e7b6a-0d2f-4e8a-9b1c-3f2e1d0c9b8a';
+    w.idp.registerApp(OWN, { redirectUris: ['https://localhost'] });
+    const dir = mkdtempSync(join(tmpdir(), 'mailoauth-e2e-chromium-'));
+    w.homes.push(dir);
+    const opener = chromiumOpener(w, dir);
+    const WAIT_MS = 8000;
+    const env = userEnv(w, { BROWSER: opener.browser, DISPLAY: undefined, WAYLAND_DISPLAY: undefined, MAILOAUTH_BROWSER_TIMEOUT_MS: String(WAIT_MS) });
+    w.idp.resetCounts();
+    const t0 = Date.now();
+    const r = await mailoauth(w, setupArgs(w, 'unregistered', 'browser', ['--client-id', OWN]), env, 60);
+    const took = Date.now() - t0;
+    await opener.exited(20_000);
+    expect(r.code, r.out).toBe(2);
+    expect(r.stderr).toMatch(/Waiting up to 8 s for the browser to come back to http:\/\/127\.0\.0\.1:\d+ on this machine/);
+    expect(r.stderr).toMatch(/No answer from the browser within 8 s\. The browser never came back to this machine: the sign-in page is probably showing an error/);
+    expect(r.stderr).toMatch(/Run setup again and sign in another way: .*--flow paste, or --flow device/);
+    // What the person saw: the platform's own error page, never a redirect back.
+    const dom = readFileSync(opener.domFile, 'utf8');
+    expect(dom).toMatch(/AADSTS50011: The redirect URI 'http:\/\/127\.0\.0\.1:\d+' specified in the request does not match the redirect URIs configured for the application '5c4e7b6a/);
+    expect(w.idp.requests().filter((q) => q.endpoint === 'authorize' && q.at >= t0).map((q) => q.status)).toEqual([400]);
+    expect(w.idp.counts()['token:authorization_code'] ?? 0).toBe(0);
+    expect(existsSync(join(env.XDG_CONFIG_HOME, 'mailoauth', 'accounts.json'))).toBe(false);
+    console.log(`unregistered redirect: setup gave up after ${took} ms (stated wait ${WAIT_MS} ms)`);
+  }, 90_000);
 });

@@ -507,7 +507,7 @@ export const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms))
  * platform's public key: every other certificate is still checked, unlike
  * `--ignore-certificate-errors`); Chromium reads no CA file, and an NSS database would need certutil.
  */
-export function chromiumOpener(w: World, dir: string): { browser: string; domFile: string; logFile: string; spki: string; exited(timeoutMs: number): Promise<boolean> } {
+export function chromiumOpener(w: World, dir: string): { browser: string; domFile: string; logFile: string; argsFile: string; spki: string; exited(timeoutMs: number): Promise<boolean> } {
   const spki = createHash('sha256')
     .update(new X509Certificate(readFileSync(w.ca.certFile)).publicKey.export({ type: 'spki', format: 'der' }))
     .digest('base64');
@@ -515,11 +515,13 @@ export function chromiumOpener(w: World, dir: string): { browser: string; domFil
   const domFile = join(dir, 'dom.html');
   const logFile = join(dir, 'chromium.log');
   const pidFile = join(dir, 'chromium.pid');
+  const argsFile = join(dir, 'opened-url.txt');
   const q = (s: string) => `'${s.replace(/'/g, `'\\''`)}'`;
   writeFileSync(script, [
     '#!/bin/sh',
     '# Opened by mailoauth with the authorize URL as $1. timeout(1) keeps its pid ($$) and leads the group.',
     `echo $$ >${q(pidFile)}`,
+    `printf '%s\\n' "$1" >${q(argsFile)}`,
     `exec timeout -k 5 60 /usr/bin/chromium --headless --no-sandbox --disable-gpu --disable-quic --no-first-run \\`,
     '  --disable-background-networking --disable-component-update --disable-sync --disable-dev-shm-usage \\',
     `  --user-data-dir=${q(join(dir, 'profile'))} --ignore-certificate-errors-spki-list=${q(spki)} \\`,
@@ -546,5 +548,5 @@ export function chromiumOpener(w: World, dir: string): { browser: string; domFil
     } catch { /* gone */ }
     return false;
   };
-  return { browser: script, domFile, logFile, spki, exited };
+  return { browser: script, domFile, logFile, argsFile, spki, exited };
 }

@@ -4,20 +4,29 @@
  * login against Dovecot. When the mailbox then refuses IMAP (Outlook.com's "Let devices and apps use
  * IMAP" is off), doctor names that switch; a work account at the consumer authority gets AADSTS50020
  * with the way to the work sign-in.
+ *
+ * A Microsoft account may be named by an address other than the one the user types (an Outlook.com
+ * alias, or an account created with another provider's address): the platform's preferred_username
+ * is the login IMAP and SMTP accept, so setup takes it and says so. A new Outlook.com mailbox whose
+ * SMTP AUTH Microsoft has switched off gets the consumer's wording, not Exchange admin commands.
  */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { skipWithout } from '../helpers/tools.js';
+import { MS_SMTP_AUTH_DISABLED } from '../fixtures/smtp.js';
 import { TOOLS, deviceSetup, mailoauth, startWorld, userEnv, type World } from './harness.js';
 
 const skip = skipWithout('e2e: Outlook.com', TOOLS);
 const BOB = 'bob@hotmail.com';
+/** A Microsoft account named by another provider's address, with an Outlook.com alias (thunderbird-android#8024). */
+const KIM = { signIn: 'kim@example.org', alias: 'kim.w@outlook.com' };
 
 describe.skipIf(skip)('journey: Outlook.com at the consumer authority', () => {
   let w: World;
   beforeAll(async () => {
-    w = await startWorld({ users: [BOB] });
+    w = await startWorld({ users: [BOB, KIM.signIn] });
+    w.idp.addUser({ upn: KIM.signIn, aliases: [KIM.alias] });
   });
   afterAll(async () => {
     await w?.stop();
@@ -47,6 +56,33 @@ describe.skipIf(skip)('journey: Outlook.com at the consumer authority', () => {
       expect(doc.stderr).not.toContain('Set-CASMailbox -Identity bob@hotmail.com -ImapEnabled'); // no admin for a personal account
     } finally {
       w.idp.clearFaults();
+    }
+  }, 120_000);
+
+  it("the address typed differs from the account's sign-in name: setup logs in with the sign-in name, says so, and IMAP works", async () => {
+    const env = userEnv(w);
+    const setup = await deviceSetup(w, env, [...args(KIM.alias), '--name', 'kim'], KIM.alias);
+    expect(setup.code, setup.out).toBe(0);
+    expect(setup.stderr).toContain(`Outlook.com / Hotmail / Live (personal) signed you in as ${KIM.signIn}, not ${KIM.alias}: its IMAP and SMTP servers take the signed-in name, so the mail programs will log in as ${KIM.signIn}.`);
+    expect(setup.stderr).not.toMatch(/Warning: you signed in as/);
+    expect(setup.stderr).toMatch(/^ok +IMAP login: .*INBOX 3 \/ unseen 2$/m);
+    const accounts = JSON.parse(readFileSync(join(env.XDG_CONFIG_HOME, 'mailoauth', 'accounts.json'), 'utf8')) as { accounts: Array<Record<string, unknown>> };
+    expect(accounts.accounts).toMatchObject([{ name: 'kim', email: KIM.signIn, provider: 'outlook.com' }]);
+    // Outlook.com's tokens are opaque: nothing to decode, and nothing complains about it.
+    const tok = await mailoauth(w, ['token', 'kim'], env);
+    expect(tok.stdout.trim()).toMatch(/^EwA/);
+    const msmtprc = readFileSync(join(env.HOME, '.msmtprc'), 'utf8');
+    expect(msmtprc).toMatch(new RegExp(`^user ${KIM.signIn.replace(/\./g, '\\.')}$`, 'm'));
+
+    // New Outlook.com mailboxes: SMTP AUTH off for the Mailbox. No Exchange admin to ask, so no Set-CASMailbox.
+    w.smtp.setRejectWith(MS_SMTP_AUTH_DISABLED);
+    try {
+      const v = await mailoauth(w, ['verify', 'kim', '--smtp'], env);
+      expect(v.code, v.out).toBe(6);
+      expect(v.stderr).toMatch(/Outlook\.com refused SMTP for kim@example\.org: SMTP AUTH is turned off for this personal mailbox/);
+      expect(v.stderr).not.toContain('Set-CASMailbox');
+    } finally {
+      w.smtp.setRejectWith(undefined);
     }
   }, 120_000);
 

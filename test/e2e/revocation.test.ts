@@ -87,4 +87,42 @@ describe.skipIf(skip)('journey: revoked refresh token', () => {
     expect(maildirSubjects(join(mbsyncMaildir(env, NAME), 'INBOX'))).toHaveLength(3);
     expect(refreshes(w.idp)).toBeGreaterThan(0);
   }, 150_000);
+
+  it('a tenant that blocks the app: setup (consent required) and doctor (app disabled) end with a paste-ready request for IT', async () => {
+    const env = userEnv(w);
+    // Sign-in refused: the organization requires an admin's consent (AADSTS65001).
+    const p = mailoauth(w, ['setup', '--yes', '--email', USER, '--name', 'blocked', '--flow', 'device', '--authority', w.idp.authority('contoso.example'), '--no-verify', '--clients', ''], env, 60);
+    const { userCode } = await w.idp.waitForDeviceCode(30_000);
+    w.idp.denyDeviceCode(userCode, { error: 'invalid_grant', code: 65001, description: "The user or administrator has not consented to use the application with ID '9e5f94bc-e8a4-4e73-b8be-63364c29d753'." });
+    const r = await p;
+    expect(r.code, r.out).toBe(3);
+    expect(r.stderr).toMatch(/AADSTS65001/);
+    expect(r.stderr).toContain('What to send them (copy from here):');
+    const consent = /(https:\/\/\S+\/v2\.0\/adminconsent\?\S+)/.exec(r.stderr)?.[1];
+    expect(consent, r.stderr).toBeDefined();
+    const u = new URL(consent!);
+    expect(u.pathname).toBe('/contoso.example/v2.0/adminconsent');
+    expect(u.searchParams.get('client_id')).toBe('9e5f94bc-e8a4-4e73-b8be-63364c29d753');
+    expect(u.searchParams.get('scope')).toBe('https://outlook.office.com/IMAP.AccessAsUser.All https://outlook.office.com/SMTP.Send offline_access');
+    expect(u.searchParams.get('redirect_uri')).toBe('https://localhost'); // a redirect Thunderbird's app registered
+    expect(r.stderr).toContain('mailoauth setup --reauth blocked --client-id <its application id>');
+    expect(r.stdout).toBe('');
+
+    // Later the admin disables the app (AADSTS7000112): doctor's token check says so and hands over the request.
+    w.idp.setAccessTokenLifetime(2); // so that doctor must refresh
+    try {
+      const ok = await deviceSetup(w, env, ['setup', '--yes', '--email', USER, '--name', 'later', '--flow', 'device', '--authority', w.idp.authority(), '--no-verify', '--clients', '']);
+      expect(ok.code, ok.out).toBe(0);
+      await sleep(Math.max(0, storedAccess(env, 'later').expiresAt - Date.now()) + 200);
+      w.idp.addFault({ endpoint: 'token', grantType: 'refresh_token', aadsts: { error: 'unauthorized_client', code: 7000112, description: "Application '9e5f94bc-e8a4-4e73-b8be-63364c29d753'(Mozilla Thunderbird) is disabled." } });
+      const doc = await mailoauth(w, ['doctor', 'later'], env, 60);
+      expect(doc.code, doc.out).toBe(3);
+      expect(doc.stderr).toMatch(/FAIL +token: The app \(client id\) is disabled or not available in this tenant\. \(AADSTS7000112\)/);
+      expect(doc.stderr).toMatch(/disabled in our tenant\. In the Microsoft Entra admin center: Enterprise applications/);
+      expect(doc.stderr).toContain('What to send them (copy from here):');
+    } finally {
+      w.idp.clearFaults();
+      w.idp.setAccessTokenLifetime(3600);
+    }
+  }, 120_000);
 });

@@ -1,5 +1,11 @@
 import type { Prompter } from '../../src/ui/prompter.js';
 
+/** Answers for a question asked more than once, in order (`plan: inTurn('app', 'accept')`). */
+class InTurn {
+  constructor(readonly values: unknown[]) {}
+}
+export const inTurn = (...values: unknown[]) => new InTurn(values);
+
 /**
  * Answers the wizard's questions from a script keyed by question id, and records what was asked.
  * A question the script does not answer fails the test: every branch states which questions it asks.
@@ -11,7 +17,10 @@ export function scriptedPrompter(answers: Record<string, unknown>): Prompter & {
     asked.push(id);
     seen[id] = q;
     if (!(id in answers)) throw new Error(`unexpected question "${id}"`);
-    return answers[id];
+    const a = answers[id];
+    if (!(a instanceof InTurn)) return a;
+    if (a.values.length === 0) throw new Error(`question "${id}" asked more often than scripted`);
+    return a.values.shift();
   };
   return {
     asked,

@@ -1,13 +1,10 @@
-import { PassThrough } from 'node:stream';
 import { describe, expect, it } from 'vitest';
 import { planSetup, wantsDetection } from '../../src/commands/setup-plan.js';
-import { askSetup } from '../../src/commands/wizard.js';
-import type { Deps } from '../../src/deps.js';
 import { AADSTS } from '../../src/diagnose/aadsts.js';
+import { ExitCode, UserError } from '../../src/errors.js';
 import { cloudFromMx, cloudFromOpenid, inCloud, openidHostFor } from '../../src/providers/clouds.js';
-import { decideDetection, detectProvider, dnsServersFromEnv, type DetectIo, type OpenidDocument } from '../../src/providers/detect.js';
+import { decideDetection, detectProvider, dnsServersFromEnv, type DetectIo, type MxAnswer, type OpenidAnswer, type OpenidDocument } from '../../src/providers/detect.js';
 import { providerById } from '../../src/providers/table.js';
-import { scriptedPrompter } from '../helpers/scripted-prompter.js';
 
 const T = '11111111-2222-3333-4444-555555555555';
 /** OpenID documents as Microsoft serves them for a tenant in each cloud (the fields detection reads). */
@@ -42,7 +39,7 @@ describe('cloud of a tenant', () => {
     ['public', 'https://login.microsoftonline.com', 'https://outlook.office.com/', 'outlook.office365.com', 'smtp.office365.com'],
     ['usgov', 'https://login.microsoftonline.us', 'https://outlook.office365.us/', 'outlook.office365.us', 'smtp.office365.us'],
     ['usgov-dod', 'https://login.microsoftonline.us', 'https://outlook.office365.us/', 'outlook-dod.office365.us', 'outlook-dod.office365.us'],
-    ['china', 'https://login.partner.microsoftonline.cn', 'https://partner.outlook.cn/', 'partner.outlook.cn', 'partner.outlook.cn'],
+    ['china', 'https://login.partner.microsoftonline.cn', 'https://partner.outlook.cn/', 'partner.outlook.cn', 'smtp.partner.outlook.cn'],
   ] as const)('Microsoft 365 in %s: %s, %s, IMAP %s:993, SMTP %s:587', (cloud, authority, prefix, imap, smtp) => {
     const p = inCloud(providerById('microsoft365')!, cloud);
     expect(p).toMatchObject({ authorityHost: authority, scopePrefix: prefix, imap: { host: imap, port: 993, tls: 'implicit' }, smtp: { host: smtp, port: 587, tls: 'starttls' } });
@@ -66,18 +63,22 @@ describe('cloud of a tenant', () => {
 });
 
 describe('detection from recorded DNS and OpenID answers', () => {
-  it.each<[string, string[] | undefined, OpenidDocument | undefined, object, RegExp]>([
-    ['commercial tenant', ['contoso-com.mail.protection.outlook.com'], DOC.commercial, { provider: 'microsoft365', tenant: T, cloud: 'public' }, /MX contoso-com.* → microsoft365; Microsoft tenant 1111.* in microsoftonline\.com NA$/],
-    ['GCC High tenant', ['agency-us.mail.protection.office365.us'], DOC.gccHigh, { provider: 'microsoft365', tenant: T, cloud: 'usgov' }, /in microsoftonline\.us USGov DODCON; cloud: US Government GCC High$/],
-    ['DoD tenant', ['army-mil.mail.protection.office365.us'], DOC.dod, { provider: 'microsoft365', cloud: 'usgov-dod' }, /cloud: US Government DoD$/],
-    ['21Vianet tenant', ['x-cn.mail.protection.partner.outlook.cn'], DOC.china, { provider: 'microsoft365', cloud: 'china' }, /cloud: China \(operated by 21Vianet\)$/],
-    ['GCC High MX, OpenID unreachable', ['agency-us.mail.protection.office365.us'], undefined, { provider: 'microsoft365', tenant: undefined, cloud: 'usgov' }, /no Microsoft tenant for this domain; cloud: US Government GCC High$/],
-    ['Google Workspace (smtp.google.com)', ['smtp.google.com'], undefined, { provider: 'google', tenant: undefined, cloud: undefined }, /MX smtp\.google\.com → google/],
-    ['Google Workspace (aspmx)', ['aspmx.l.google.com', 'alt1.aspmx.l.google.com'], undefined, { provider: 'google' }, /→ google/],
-    ['offline: both lookups failed', undefined, undefined, { provider: 'microsoft365', tenant: undefined, cloud: undefined }, /^no MX answer; no Microsoft tenant/],
-    ['unknown MX, Microsoft tenant (MX behind a gateway)', ['mx.proofpoint.example'], DOC.commercial, { provider: 'microsoft365', tenant: T, cloud: 'public' }, /not a known provider/],
-  ])('%s', (_, mx, doc, want, evidence) => {
-    const d = decideDetection(mx, doc);
+  const mx = (...hosts: string[]): MxAnswer => ({ kind: 'hosts', hosts });
+  const tenant = (doc: OpenidDocument | undefined): OpenidAnswer => ({ kind: 'tenant', doc: doc! });
+  const offlineMx: MxAnswer = { kind: 'failed', reason: 'ETIMEOUT' };
+  const offlineDoc: OpenidAnswer = { kind: 'failed', reason: 'ECONNREFUSED' };
+  it.each<[string, MxAnswer, OpenidAnswer, object, RegExp]>([
+    ['commercial tenant', mx('contoso-com.mail.protection.outlook.com'), tenant(DOC.commercial), { provider: 'microsoft365', tenant: T, cloud: 'public', confident: true }, /MX contoso-com.* → microsoft365; Microsoft tenant 1111.* in microsoftonline\.com NA$/],
+    ['GCC High tenant', mx('agency-us.mail.protection.office365.us'), tenant(DOC.gccHigh), { provider: 'microsoft365', tenant: T, cloud: 'usgov' }, /in microsoftonline\.us USGov DODCON; cloud: US Government GCC High$/],
+    ['DoD tenant', mx('army-mil.mail.protection.office365.us'), tenant(DOC.dod), { provider: 'microsoft365', cloud: 'usgov-dod' }, /cloud: US Government DoD$/],
+    ['21Vianet tenant', mx('x-cn.mail.protection.partner.outlook.cn'), tenant(DOC.china), { provider: 'microsoft365', cloud: 'china' }, /cloud: China \(operated by 21Vianet\)$/],
+    ['GCC High MX, OpenID unreachable', mx('agency-us.mail.protection.office365.us'), offlineDoc, { provider: 'microsoft365', tenant: undefined, cloud: 'usgov' }, /could not look up a Microsoft tenant \(ECONNREFUSED\); cloud: US Government GCC High$/],
+    ['Google Workspace (smtp.google.com)', mx('smtp.google.com'), { kind: 'no-tenant' }, { provider: 'google', tenant: undefined, cloud: undefined }, /MX smtp\.google\.com → google; no Microsoft tenant for this domain$/],
+    ['Google Workspace (aspmx)', mx('aspmx.l.google.com', 'alt1.aspmx.l.google.com'), { kind: 'no-tenant' }, { provider: 'google' }, /→ google/],
+    ['offline: both lookups failed', offlineMx, offlineDoc, { provider: 'microsoft365', tenant: undefined, cloud: undefined, confident: false }, /^could not look up MX \(ETIMEOUT\); could not look up a Microsoft tenant \(ECONNREFUSED\); offline\? nothing could be looked up$/],
+    ['unknown MX, Microsoft tenant (MX behind a gateway)', mx('mx.proofpoint.example'), tenant(DOC.commercial), { provider: 'microsoft365', tenant: T, cloud: 'public' }, /not a known provider/],
+  ])('%s', (_, m, doc, want, evidence) => {
+    const d = decideDetection(m, doc);
     expect(d).toMatchObject(want);
     expect(d.evidence.join('; ')).toMatch(evidence);
   });
@@ -90,9 +91,10 @@ describe('detection from recorded DNS and OpenID answers', () => {
 
 const env = { DISPLAY: ':0' };
 describe('planSetup with clouds, detection and shared mailboxes', () => {
-  const gov = decideDetection(['a.mail.protection.office365.us'], DOC.gccHigh);
+  const gov = decideDetection({ kind: 'hosts', hosts: ['a.mail.protection.office365.us'] }, { kind: 'tenant', doc: DOC.gccHigh! });
+  const OWN = '11111111-2222-3333-4444-555555555555';
   it('detection feeds the defaults: GCC High tenant → .us authority, hosts and scopes', () => {
-    const p = planSetup({ email: 'ann@agency.example' }, env, 'linux', undefined, gov);
+    const p = planSetup({ email: 'ann@agency.example', clientId: OWN }, env, 'linux', undefined, gov);
     expect(p.account).toMatchObject({
       provider: 'microsoft365', cloud: 'usgov', tenant: T, authority: `https://login.microsoftonline.us/${T}`,
       imap: { host: 'outlook.office365.us' }, smtp: { host: 'smtp.office365.us' },
@@ -103,17 +105,33 @@ describe('planSetup with clouds, detection and shared mailboxes', () => {
     const p = planSetup({ email: 'ann@agency.example', cloud: 'public', tenant: 'agency.example' }, env, 'linux', undefined, gov);
     expect(p.account).toMatchObject({ tenant: 'agency.example', authority: 'https://login.microsoftonline.com/agency.example', imap: { host: 'outlook.office365.com' } });
     expect(p.account.cloud).toBeUndefined();
-    const q = planSetup({ email: 'ann@agency.example', authority: 'https://127.0.0.1:9/organizations', imapHost: 'localhost' }, env, 'linux', undefined, gov);
+    const q = planSetup({ email: 'ann@agency.example', clientId: OWN, authority: 'https://127.0.0.1:9/organizations', imapHost: 'localhost' }, env, 'linux', undefined, gov);
     expect(q.account).toMatchObject({ cloud: 'usgov', authority: 'https://127.0.0.1:9/organizations', imap: { host: 'localhost' }, smtp: { host: 'smtp.office365.us' } });
   });
   it('--cloud china without detection', () => {
-    expect(planSetup({ email: 'li@contoso.cn', cloud: 'china' }, env, 'linux').account).toMatchObject({
-      authority: 'https://login.partner.microsoftonline.cn/organizations', imap: { host: 'partner.outlook.cn', port: 993 }, smtp: { host: 'partner.outlook.cn', port: 587 },
+    expect(planSetup({ email: 'li@contoso.cn', cloud: 'china', clientId: OWN }, env, 'linux').account).toMatchObject({
+      authority: 'https://login.partner.microsoftonline.cn/organizations', imap: { host: 'partner.outlook.cn', port: 993 }, smtp: { host: 'smtp.partner.outlook.cn', port: 587 },
       scopes: ['https://partner.outlook.cn/IMAP.AccessAsUser.All', 'https://partner.outlook.cn/SMTP.Send', 'offline_access'],
     });
   });
+  it.each([
+    ['--cloud usgov, no --client-id', { email: 'a@agency.gov', cloud: 'usgov' }, undefined, /US Government GCC High needs your own app registration: Thunderbird's public client, the default for Microsoft 365 \(work or school\), exists only in the worldwide cloud/, /mailoauth doctor --app-help --cloud usgov/],
+    ['detected DoD tenant, no --client-id', { email: 'a@army.example' }, decideDetection({ kind: 'hosts', hosts: ['a.mail.protection.office365.us'] }, { kind: 'tenant', doc: DOC.dod! }), /US Government DoD needs your own app/, /--app-help --cloud usgov-dod/],
+    ["Thunderbird's id named for 21Vianet", { email: 'li@contoso.cn', cloud: 'china', clientId: '9e5f94bc-e8a4-4e73-b8be-63364c29d753' }, undefined, /registered only in the worldwide Microsoft cloud, not in China \(operated by 21Vianet\): the sign-in would end in AADSTS700016/, /--app-help --cloud china.*--client-id/],
+  ])("a sovereign cloud without the user's own app: %s → exit 2 before any request", (_, o, det, msg, fix) => {
+    let err: UserError | undefined;
+    try {
+      planSetup(o, env, 'linux', undefined, det);
+    } catch (e) {
+      err = e as UserError;
+    }
+    expect(err).toBeInstanceOf(UserError);
+    expect(err!.exitCode).toBe(ExitCode.Usage);
+    expect(err!.message).toMatch(msg);
+    expect(err!.fix).toMatch(fix);
+  });
   it('a consumer domain ignores a detected work tenant of another provider and stays on consumers', () => {
-    expect(planSetup({ email: 'bob@outlook.com' }, env, 'linux', undefined, { provider: 'outlook.com', tenant: 'consumers', cloud: 'public', evidence: [] }).account)
+    expect(planSetup({ email: 'bob@outlook.com' }, env, 'linux', undefined, { provider: 'outlook.com', tenant: 'consumers', cloud: 'public', confident: true, evidence: [] }).account)
       .toMatchObject({ provider: 'outlook.com', tenant: 'consumers', authority: 'https://login.microsoftonline.com/consumers', smtp: { host: 'smtp-mail.outlook.com' } });
   });
   it('--mailbox: the login user is the shared mailbox, the delegate signs in, the name defaults to the shared address', () => {
@@ -156,37 +174,4 @@ describe('AADSTS50020 points at the other kind of account', () => {
     ['https://login.microsoftonline.com/organizations', /work or school accounts\. For a personal Outlook\.com.*--provider outlook\.com --tenant consumers/],
     ['https://login.microsoftonline.com/contoso.com', /work or school accounts of tenant contoso\.com\..*--tenant <its domain or tenant id>/],
   ])('%s', (authority, want) => expect(fix({ account: 'w', email: 'a@b.c', clientId: 'c', authority })).toMatch(want));
-});
-
-describe('the wizard with clouds and shared mailboxes', () => {
-  const io = (doc: OpenidDocument | undefined, mx: string[] = []): DetectIo => ({ mx: async () => mx, openid: async () => doc });
-  function deps(answers: Record<string, unknown>, detectIo: DetectIo) {
-    const prompt = scriptedPrompter(answers);
-    const stderr = new PassThrough();
-    let text = '';
-    stderr.on('data', (b: Buffer) => (text += b.toString()));
-    const d: Deps = { stdout: new PassThrough(), stderr, stdin: new PassThrough(), isTTY: true, env: {}, now: () => 0, selfPath: '/m', debug: false, prompt, detectIo };
-    return { d, prompt, stderr: () => text };
-  }
-  it('a detected sovereign cloud is shown preselected; the user may override it', async () => {
-    const { d, prompt, stderr } = deps({ email: 'ann@agency.example', provider: 'microsoft365', cloud: 'usgov', shared: false, app: false, flow: 'device' }, io(DOC.gccHigh));
-    const o = await askSetup(d, {});
-    expect(prompt.asked).toEqual(['email', 'provider', 'cloud', 'shared', 'app', 'flow']);
-    expect((prompt.seen.cloud as { default: string }).default).toBe('usgov');
-    expect(o).toMatchObject({ cloud: 'usgov', tenant: T });
-    expect(stderr()).toMatch(/Found: .*in microsoftonline\.us USGov DODCON; cloud: US Government GCC High/);
-    const over = deps({ email: 'ann@agency.example', provider: 'microsoft365', cloud: 'usgov-dod', shared: false, app: false, flow: 'device' }, io(DOC.gccHigh));
-    expect(await askSetup(over.d, {})).toMatchObject({ cloud: 'usgov-dod' });
-  });
-  it('a shared mailbox: yes, then its address', async () => {
-    const { d, prompt } = deps({ email: 'bob@contoso.com', provider: 'microsoft365', shared: true, mailbox: 'team@contoso.com', app: false, flow: 'device' }, io(DOC.commercial));
-    const o = await askSetup(d, {});
-    expect(prompt.asked).toEqual(['email', 'provider', 'shared', 'mailbox', 'app', 'flow']);
-    expect(o).toMatchObject({ email: 'bob@contoso.com', mailbox: 'team@contoso.com' });
-  });
-  it('Outlook.com: no cloud, no shared-mailbox question', async () => {
-    const { d, prompt } = deps({ email: 'bob@live.com', provider: 'outlook.com', app: false, flow: 'device' }, io(undefined));
-    expect(await askSetup(d, {})).toMatchObject({ provider: 'outlook.com', tenant: 'consumers' });
-    expect(prompt.asked).toEqual(['email', 'provider', 'app', 'flow']);
-  });
 });

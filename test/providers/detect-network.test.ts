@@ -5,6 +5,8 @@
  * CLI: `setup --yes` takes the detected cloud for its defaults, while the explicit --authority wins.
  */
 import { mkdtempSync, readFileSync } from 'node:fs';
+import https from 'node:https';
+import tls from 'node:tls';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -17,6 +19,8 @@ import { skipWithout } from '../helpers/tools.js';
 
 const skip = skipWithout('detection against local DNS and OpenID servers', ['openssl']);
 const GOV = 'ann@agency.example';
+/** The agency's own app registration (Thunderbird's exists only in the worldwide cloud). */
+const OWN = '2b1e8c4d-6a7f-4b3c-9d2e-1f0a9b8c7d6e';
 
 describe.skipIf(skip)('detection with real lookups', () => {
   let dns: DnsServer;
@@ -27,11 +31,20 @@ describe.skipIf(skip)('detection with real lookups', () => {
       'agency.example': ['agency-example.mail.protection.office365.us'],
       'contoso.example': ['contoso-example.mail.protection.outlook.com'],
       'gmail-hosted.example': ['smtp.google.com'],
+      // Mail at Google, sign-in at Microsoft (a tenant exists for the domain).
+      'split.example': ['aspmx.l.google.com', 'alt1.aspmx.l.google.com'],
+      // A personal Outlook.com custom domain: Outlook.com's consumer MX.
+      'family.example': ['family-example.olc.protection.outlook.com'],
     });
     const ca = await makeTestCa(mkdtempSync(join(tmpdir(), 'mailoauth-ca-')));
     caFile = ca.caFile;
+    // This test file's own process trusts the test CA too (NODE_EXTRA_CA_CERTS acts only at start-up),
+    // so the product's lookup code runs here unmodified against the local platform.
+    https.globalAgent.options.ca = [...tls.rootCertificates, readFileSync(caFile, 'utf8')];
     idp = await startIdp({ tls: ca, users: [{ upn: GOV }] });
     idp.setDomain('agency.example', { cloud_instance_name: 'microsoftonline.us', tenant_region_scope: 'USGov', tenant_region_sub_scope: 'DODCON' });
+    idp.setDomain('split.example', { cloud_instance_name: 'microsoftonline.com', tenant_region_scope: 'EU' });
+    idp.registerApp(OWN, { redirectUris: ['http://127.0.0.1'] });
   });
   afterAll(async () => {
     await dns?.stop();
@@ -48,10 +61,51 @@ describe.skipIf(skip)('detection with real lookups', () => {
     expect(dns.questions).toEqual(expect.arrayContaining(['MX agency.example', 'MX nothing-here.example', 'MX gmail-hosted.example']));
   });
 
+  it('recorded answers from real lookups: Google MX beside a tenant, a consumer MX, a consumer domain, offline', async () => {
+    const io = networkDetectIo({ dnsServers: [dns.address], timeoutMs: 2000 });
+    const split = await detectProvider('dev@split.example', idp.origin, io);
+    expect(split).toMatchObject({ provider: 'google', confident: true, alsoPossible: { provider: 'microsoft365', tenant: idp.tenantId } });
+    expect(split.evidence.join('; ')).toMatch(/MX aspmx\.l\.google\.com → google; Microsoft tenant .*; mail is delivered to Google/);
+    // family.example is no tenant: the platform answers 400 AADSTS90002, which is "none", not a failure.
+    const family = await detectProvider('kim@family.example', idp.origin, io);
+    expect(family).toMatchObject({ provider: 'outlook.com', tenant: 'consumers' });
+    expect(family.evidence.join('; ')).toBe('MX family-example.olc.protection.outlook.com → outlook.com; no Microsoft tenant for this domain');
+    const asked = dns.questions.length;
+    expect(await detectProvider('x@hotmail.co.jp', idp.origin, io)).toMatchObject({ provider: 'outlook.com', tenant: 'consumers' });
+    expect(dns.questions.length).toBe(asked); // the list decides; nothing asked
+    // Offline: a DNS server and an identity platform that do not answer.
+    const dead = networkDetectIo({ dnsServers: ['127.0.0.1:9'], timeoutMs: 500 });
+    const off = await detectProvider('x@contoso.example', 'https://127.0.0.1:9', dead);
+    expect(off).toMatchObject({ provider: 'microsoft365', confident: false, tenant: undefined });
+    expect(off.evidence.join('; ')).toMatch(/^could not look up MX \(\w+\); could not look up a Microsoft tenant \(\w+\); offline\? nothing could be looked up$/);
+  });
+
+  it('setup --yes --cloud usgov without --client-id: exit 2 naming the own-app steps, before any lookup or request', async () => {
+    const env = testEnv({ NODE_EXTRA_CA_CERTS: caFile, MAILOAUTH_DNS_SERVERS: dns.address });
+    const asked = dns.questions.length;
+    const before = idp.requests().length;
+    const p = start(['setup', '--yes', '--cloud', 'usgov', '--email', 'a@agency.gov', '--store', 'file'], env);
+    p.endInput();
+    const r = await p.done;
+    expect(r.code, r.stderr).toBe(2);
+    expect(r.stderr).toMatch(/US Government GCC High needs your own app registration: Thunderbird's public client, the default for Microsoft 365 \(work or school\), exists only in the worldwide cloud/);
+    expect(r.stderr).toContain('mailoauth doctor --app-help --cloud usgov');
+    expect(dns.questions.length).toBe(asked);
+    expect(idp.requests().length).toBe(before);
+    const help = start(['doctor', '--app-help', '--cloud', 'usgov'], env);
+    help.endInput();
+    const h = await help.done;
+    expect(h.code).toBe(0);
+    expect(h.stderr).toContain('https://entra.microsoft.us');
+    expect(h.stderr).toContain('https://portal.azure.us');
+    expect(h.stderr).toContain('https://login.microsoftonline.us/TENANT/adminconsent?client_id=CLIENT_ID');
+    expect(h.stderr).toMatch(/--cloud usgov$/m);
+  });
+
   it('setup --yes: the GCC High tenant found by MX and OpenID sets cloud, hosts and scopes; --authority still wins', async () => {
     const env = testEnv({ NODE_EXTRA_CA_CERTS: caFile, MAILOAUTH_DNS_SERVERS: dns.address, MAILOAUTH_RETRY_BASE_MS: '50' });
     const asked = dns.questions.length;
-    const p = start(['setup', '--yes', '--email', GOV, '--flow', 'device', '--authority', idp.authority(), '--store', 'file', '--no-verify'], env);
+    const p = start(['setup', '--yes', '--email', GOV, '--client-id', OWN, '--flow', 'device', '--authority', idp.authority(), '--store', 'file', '--no-verify'], env);
     p.endInput();
     const code = await until('the device code on stderr', () => /enter the code (\S+)/.exec(p.stderr())?.[1], 30_000);
     idp.approveDeviceCode(code, GOV);

@@ -7,7 +7,7 @@ import { DEFAULT_RETRY, nextDelay, parseRetryAfter, type Outcome } from '../../s
 import { parsePastedRedirect } from '../../src/auth/signin.js';
 import { formatToken, xoauth2 } from '../../src/commands/token.js';
 import { nextRewriteAt } from '../../src/commands/export.js';
-import { planSetup, redirectFallbacks } from '../../src/commands/setup-plan.js';
+import { planSetup } from '../../src/commands/setup-plan.js';
 import { AADSTS, aadstsCode } from '../../src/diagnose/aadsts.js';
 import { ExitCode, UserError } from '../../src/errors.js';
 import { parseHeader } from '../../src/store/chunked-store.js';
@@ -203,7 +203,7 @@ describe('planSetup: flags → plan', () => {
   });
   it('Outlook.com address → consumers tenant and smtp-mail.outlook.com', () => {
     const p = planSetup({ email: 'bob@hotmail.com', flow: 'browser' }, env, 'linux');
-    expect(p.account).toMatchObject({ provider: 'outlook.com', authority: 'https://login.microsoftonline.com/consumers', smtp: { host: 'smtp-mail.outlook.com', port: 587 }, redirectUri: 'http://localhost' });
+    expect(p.account).toMatchObject({ provider: 'outlook.com', authority: 'https://login.microsoftonline.com/consumers', smtp: { host: 'smtp-mail.outlook.com', port: 587 }, redirectUri: 'http://127.0.0.1' });
   });
   it('flags override: name, tenant, authority, hosts, ports (port decides TLS mode)', () => {
     const p = planSetup({ email: 'a@b.example', name: 'work', tenant: 'contoso.onmicrosoft.com', authority: 'https://127.0.0.1:8443/organizations/', imapHost: 'localhost', imapPort: '143', smtpPort: '465', flow: 'paste', store: 'file', verify: false }, env, 'linux');
@@ -268,16 +268,6 @@ describe('tokenInvocation: which calls take the commander-free hot path', () => 
     [['setup', 'a'], undefined],
     [[], undefined],
   ])('%j', (argv, want) => expect(tokenInvocation(argv)).toEqual(want));
-});
-
-describe('redirect fallbacks after AADSTS50011', () => {
-  it.each([
-    [{ flow: 'browser' as const, redirectUri: 'http://localhost' }, ['browser http://127.0.0.1', 'paste https://localhost', 'device undefined']],
-    [{ flow: 'browser' as const, redirectUri: 'http://127.0.0.1' }, ['browser http://localhost', 'paste https://localhost', 'device undefined']],
-    [{ flow: 'paste' as const, redirectUri: 'https://localhost' }, ['browser http://localhost', 'browser http://127.0.0.1', 'device undefined']],
-  ])('%o → %j', (failed, want) => {
-    expect(redirectFallbacks(failed).map((f) => `${f.flow} ${f.redirectUri}`)).toEqual(want);
-  });
 });
 
 describe('export --watch schedule', () => {

@@ -114,7 +114,8 @@ describe('planSetup for a Gmail address', () => {
     ['--flow paste', { flow: 'paste' }, {}, /--flow paste does not work with Gmail \/ Google Workspace: Google has blocked the copy\/paste \(out-of-band\)/, /ssh -L 8765:127\.0\.0\.1:8765/],
     ['a Microsoft GUID as client id', { clientId: '9e5f94bc-e8a4-4e73-b8be-63364c29d753' }, {}, /is not a Gmail \/ Google Workspace OAuth client id/, /Desktop app/],
     ['--tenant', { tenant: 'contoso.com' }, {}, /--tenant does not apply/, /Leave --tenant out/],
-    ['an https redirect', { redirectUri: 'https://localhost' }, {}, /loopback redirect only/, /http:\/\/127\.0\.0\.1/],
+    ['an https redirect', { redirectUri: 'https://localhost' }, {}, /needs a loopback redirect/, /http:\/\/127\.0\.0\.1/],
+    ["http://localhost with Thunderbird's Google client (registered: 127.0.0.1)", { redirectUri: 'http://localhost' }, {}, /has no redirect URI http:\/\/localhost registered/, /http:\/\/127\.0\.0\.1/],
     ['an http authority', { authority: 'http://127.0.0.1:1' }, {}, /must be https/, /--authority/],
     ['an unset secret variable', { clientId: OWN_ID, clientSecretEnv: 'NOPE' }, {}, /NOPE: that environment variable is empty or not set/, /export NOPE=/],
   ])('%s → usage error (exit 2) with the reason and what works', (_, o, env, msg, fix) => {
@@ -260,39 +261,4 @@ describe('client blocks for a Gmail account use Gmail\'s hosts by default', () =
   });
 });
 
-describe('the wizard with a Gmail address', () => {
-  function deps(answers: Record<string, unknown>, env: NodeJS.ProcessEnv = { SSH_CONNECTION: '1 2 3 4' }) {
-    const prompt = scriptedPrompter(answers);
-    const stderr = new PassThrough();
-    let text = '';
-    stderr.on('data', (b: Buffer) => (text += b.toString()));
-    const d: Deps = {
-      stdout: new PassThrough(), stderr, stdin: new PassThrough(), isTTY: true, env, now: () => 0, selfPath: '/usr/bin/mailoauth', debug: false, prompt,
-      detectIo: { mx: async () => [], openid: async () => undefined },
-    };
-    return { d, prompt, stderr: () => text };
-  }
 
-  it('no tenant and no flow question (even over SSH); it says the browser step', async () => {
-    const { d, prompt, stderr } = deps({ provider: 'google', app: false });
-    const o = await askSetup(d, { email: 'someone@gmail.com' });
-    expect(prompt.asked).toEqual(['provider', 'app']);
-    expect((prompt.seen.provider as { default: string }).default).toBe('google');
-    expect(o).toMatchObject({ provider: 'google', clientId: THUNDERBIRD_GOOGLE_CLIENT_ID, flow: 'browser', tenant: undefined });
-    expect(stderr()).toMatch(/gmail\.com is a Gmail \/ Google Workspace domain/);
-    expect(stderr()).toMatch(/signs in only in a browser.*\n.*127\.0\.0\.1.*no device code/);
-    // And the answers make a valid plan.
-    expect(planSetup(o, d.env, 'linux').flow).toBe('browser');
-  });
-
-  it('own client: the id (validated), the secret\'s variable (must be set) and the 7-day note', async () => {
-    const { d, prompt, stderr } = deps({ provider: 'google', app: true, clientId: OWN_ID, clientSecretEnv: 'GSECRET' }, { GSECRET: 'x' });
-    const o = await askSetup(d, { email: 'someone@gmail.com' });
-    expect(prompt.asked).toEqual(['provider', 'app', 'clientId', 'clientSecretEnv']);
-    expect(o).toMatchObject({ clientId: OWN_ID, clientSecretEnv: 'GSECRET' });
-    expect(stderr()).toMatch(/"Desktop app"/);
-    expect(stderr()).toMatch(/7 days/);
-    const bad = deps({ provider: 'google', app: true, clientId: '9e5f94bc-e8a4-4e73-b8be-63364c29d753' });
-    await expect(askSetup(bad.d, { email: 'someone@gmail.com' })).rejects.toThrow(/Not a Google client id/);
-  });
-});

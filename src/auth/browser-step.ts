@@ -1,0 +1,51 @@
+import type { Deps } from '../deps.js';
+import { envMs } from '../deps.js';
+import { startLoopbackListener } from './loopback-listener.js';
+import { openBrowser } from './open-browser.js';
+
+/**
+ * How long the browser flow waits for the platform to send the browser back. Short on purpose: when the
+ * platform refuses the request it shows the error on its own page and never comes back, so waiting
+ * longer only delays the offer of another way to sign in (setup offers paste and device code then).
+ */
+export const BROWSER_WAIT_MS = 120_000;
+
+export function browserWaitMs(env: NodeJS.ProcessEnv): number {
+  return envMs(env, 'MAILOAUTH_BROWSER_TIMEOUT_MS', BROWSER_WAIT_MS);
+}
+
+export interface BrowserStepRequest {
+  /** Who should sign in (shown, and the login hint). */
+  email: string;
+  /** The registered loopback redirect without a port: http://127.0.0.1 or http://localhost. */
+  redirectBase: string;
+  port?: number;
+  state: string;
+  /** The authorization URL for the listener's redirect URI (with its port). */
+  authorizeUrl(redirectUri: string): Promise<string> | string;
+}
+
+/**
+ * The loopback half of every browser sign-in, whatever the protocol: listen on the redirect's address,
+ * open the browser on the authorization URL, wait (a stated time) for the code. Rejects with
+ * NoBrowserAnswer at the deadline, or with the platform's error when it sent one back.
+ */
+export async function browserStep(d: Deps, req: BrowserStepRequest): Promise<{ code: string; redirectUri: string }> {
+  const host = new URL(req.redirectBase).hostname === 'localhost' ? 'localhost' : '127.0.0.1';
+  const waitMs = browserWaitMs(d.env);
+  const listener = await startLoopbackListener({ host, port: req.port, state: req.state, timeoutMs: waitMs });
+  try {
+    const url = await req.authorizeUrl(listener.redirectUri);
+    d.stderr.write(`Opening your browser to sign in as ${req.email}. If it does not open, visit:\n\n  ${url}\n\n`);
+    if (!(await openBrowser(url, d.env))) d.stderr.write('No browser could be started; open the address above yourself.\n');
+    d.stderr.write(`Waiting up to ${formatWait(waitMs)} for the browser to come back to ${listener.redirectUri} on this machine (Ctrl-C cancels).\n`);
+    const { code } = await listener.code;
+    return { code, redirectUri: listener.redirectUri };
+  } finally {
+    listener.close();
+  }
+}
+
+export function formatWait(ms: number): string {
+  return ms >= 60_000 && ms % 60_000 === 0 ? `${ms / 60_000} minute${ms === 60_000 ? '' : 's'}` : `${Math.round(ms / 1000)} s`;
+}
