@@ -39,7 +39,7 @@ program
   .addOption(new Option('--flow <flow>', 'how to sign in').choices(['device', 'browser', 'paste']))
   .addOption(new Option('--store <store>', 'where the refresh token goes').choices(['keychain', 'file']))
   .option('--authority <url>', 'identity platform authority, https://HOST/TENANT (sovereign clouds, tests); Google: a base URL for both endpoints')
-  .option('--redirect-uri <uri>', 'redirect URI registered for the app (browser: http://localhost or http://127.0.0.1; paste: https://localhost)')
+  .option('--redirect-uri <uri>', "redirect URI your own app registered (browser: http://127.0.0.1 or http://localhost; paste: any https URI); Thunderbird's app: its registered ones only")
   .option('--port <port>', 'loopback port for the browser flow (default: a free one)')
   .option('--imap-host <host>').option('--imap-port <port>').option('--smtp-host <host>').option('--smtp-port <port>')
   .option('--clients <list>', 'write config blocks for these clients: offlineimap,mbsync,mutt,neomutt,msmtp')
