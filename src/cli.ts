@@ -36,6 +36,7 @@ program
   .option('--tenant <tenant>', 'tenant id or domain (default: detected from the domain, else organizations; consumers for Outlook.com)')
   .addOption(new Option('--cloud <cloud>', 'Microsoft cloud: worldwide (and GCC), US Government GCC High or DoD, China 21Vianet (default: detected)').choices(['public', 'usgov', 'usgov-dod', 'china']))
   .option('--mailbox <address>', 'a shared mailbox to open with the --email user\'s sign-in (the login user becomes this address)')
+  .option('--expect-user <address>', 'the identity the platform will report when it is not --email (an Outlook.com alias, a UPN); any other is refused with --yes')
   .addOption(new Option('--flow <flow>', 'how to sign in').choices(['device', 'browser', 'paste']))
   .addOption(new Option('--store <store>', 'where the refresh token goes').choices(['keychain', 'file']))
   .option('--authority <url>', 'identity platform authority, https://HOST/TENANT (sovereign clouds, tests); Google: a base URL for both endpoints')

@@ -1,9 +1,14 @@
 import { ExitCode, UserError } from './errors.js';
+import { terminalSafe } from './ui/terminal-text.js';
 
-/** The one place an error becomes text on stderr and an exit code. */
+/**
+ * The one place an error becomes text on stderr and an exit code. Messages carry what servers said
+ * (error descriptions, IMAP/SMTP replies, user names): nothing in them may steer the terminal.
+ */
 export function report(e: unknown, stderr: NodeJS.WritableStream, debug: boolean): number {
+  const safe = (s: string) => terminalSafe(s, { multiline: true });
   if (e instanceof UserError) {
-    stderr.write(`mailoauth: ${e.message}\n${e.fix ? `  next: ${e.fix}\n` : ''}`);
+    stderr.write(safe(`mailoauth: ${e.message}\n${e.fix ? `  next: ${e.fix}\n` : ''}`));
     return e.exitCode;
   }
   const err = e as Error;
@@ -12,8 +17,8 @@ export function report(e: unknown, stderr: NodeJS.WritableStream, debug: boolean
     stderr.write('mailoauth: cancelled.\n');
     return ExitCode.Usage;
   }
-  stderr.write(`mailoauth: unexpected error: ${err?.message ?? String(e)}\n`);
-  if (debug && err?.stack) stderr.write(`${err.stack}\n`);
+  stderr.write(safe(`mailoauth: unexpected error: ${err?.message ?? String(e)}\n`));
+  if (debug && err?.stack) stderr.write(safe(`${err.stack}\n`));
   stderr.write('  next: rerun with --debug and report it\n');
   return ExitCode.Unexpected;
 }

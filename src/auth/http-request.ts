@@ -17,6 +17,12 @@ export class RequestFailed extends Error {
 }
 
 /**
+ * The most an identity platform's answer may hold. Token and discovery replies are a few KiB; a
+ * flooding server must not grow the process without bound (a 600 MB body once took it to 4.4 GB).
+ */
+export const MAX_RESPONSE_BYTES = 1 << 20;
+
+/**
  * One HTTP(S) exchange with node:http/node:https and a deadline over the whole of it (connect, TLS,
  * request, response body). Not fetch: Node's fetch parses HTTP with a WebAssembly module that V8
  * goes on optimising in the background, and the process may not exit until that finishes —
@@ -25,8 +31,9 @@ export class RequestFailed extends Error {
 export async function httpRequest(
   method: string,
   url: string,
-  o: { headers?: Record<string, string>; body?: string; timeoutMs: number },
+  o: { headers?: Record<string, string>; body?: string; timeoutMs: number; maxBytes?: number },
 ): Promise<RawResponse> {
+  const maxBytes = o.maxBytes ?? MAX_RESPONSE_BYTES;
   const u = new URL(url);
   const mod = u.protocol === 'http:' ? await import('node:http') : await import('node:https');
   return new Promise((resolve, reject) => {
@@ -39,7 +46,16 @@ export async function httpRequest(
     req.on('error', fail);
     req.on('response', (res) => {
       const chunks: Buffer[] = [];
-      res.on('data', (c: Buffer) => chunks.push(c));
+      let size = 0;
+      res.on('data', (c: Buffer) => {
+        size += c.length;
+        if (size > maxBytes) {
+          // Stop reading: the connection goes, and the caller treats it as a failed attempt.
+          req.destroy(new RequestFailed(`the answer was larger than ${Math.round(maxBytes / 1024)} KiB`, 'TOO_LARGE'));
+          return;
+        }
+        chunks.push(c);
+      });
       res.on('error', fail);
       res.on('aborted', () => fail(new RequestFailed('the connection was reset', 'ECONNRESET')));
       res.on('end', () => {

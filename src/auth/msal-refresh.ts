@@ -1,6 +1,6 @@
 import type { Account } from '../account.js';
 import { ExitCode, UserError } from '../errors.js';
-import { hasRefreshToken, msalKey, type AccessRecord } from '../store/records.js';
+import { clampExpiresAt, hasRefreshToken, msalKey, type AccessRecord } from '../store/records.js';
 import type { SecretStore } from '../store/secret-store.js';
 import { testPause } from '../test-pause.js';
 import { classifyAuthError } from './classify.js';
@@ -54,5 +54,5 @@ export async function refreshWithMsal(d: RefreshDeps, account: Account, store: S
   if (!result?.accessToken || !result.expiresOn) {
     throw new UserError(ExitCode.Unexpected, 'The identity platform answered without an access token.', `mailoauth doctor ${account.name}`);
   }
-  return { v: 1, accessToken: result.accessToken, expiresAt: result.expiresOn.getTime(), scopes: result.scopes };
+  return { v: 1, accessToken: result.accessToken, expiresAt: clampExpiresAt(result.expiresOn.getTime(), d.now()), scopes: result.scopes };
 }

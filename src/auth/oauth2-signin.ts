@@ -18,6 +18,8 @@ export interface OAuth2SignInRequest {
   endpoints: OAuth2Endpoints;
   /** Extra authorization parameters from the provider row (Google: access_type, prompt). */
   authorizeParams: Record<string, string>;
+  /** Asked for too, so that the reply names who signed in (Google: openid email). */
+  identityScopes: string[];
   /** http://127.0.0.1 or http://localhost; the listener adds its port. */
   redirectUri: string;
   port?: number;
@@ -70,7 +72,7 @@ export async function signInOAuth2(d: Deps, req: OAuth2SignInRequest): Promise<O
       port: req.port,
       state,
       authorizeUrl: (redirectUri) => authorizationUrl(req.endpoints.authorizationEndpoint, {
-        clientId: req.clientId, redirectUri, scopes: req.scopes, state, challenge, loginHint: req.email, extra: req.authorizeParams,
+        clientId: req.clientId, redirectUri, scopes: [...req.scopes, ...req.identityScopes], state, challenge, loginHint: req.email, extra: req.authorizeParams,
       }),
     });
   } catch (e) {

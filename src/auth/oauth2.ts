@@ -2,7 +2,7 @@ import type { Account } from '../account.js';
 import { googleDiagnosis } from '../diagnose/google.js';
 import { ExitCode, UserError } from '../errors.js';
 import { providerById } from '../providers/table.js';
-import type { AccessRecord } from '../store/records.js';
+import { expiryFromSeconds, type AccessRecord } from '../store/records.js';
 import { classifyAuthError } from './classify.js';
 import { TransientHttpError, type Exchange, type RecordingHttpClient } from './http-client.js';
 
@@ -16,6 +16,8 @@ export interface TokenReply {
   /** Absent when the provider kept the old one (Google does on refresh). */
   refreshToken?: string;
   scopes: string[];
+  /** Who signed in, from the id token (when `openid email` was asked for): read, not verified — it came straight from the token endpoint over TLS (OpenID Connect Core §3.1.3.7). */
+  identity?: { email?: string; emailVerified?: boolean };
 }
 
 /** The client secret to send: the user's own (from the keychain), else the row's public one for its default client. */
@@ -31,18 +33,31 @@ export function isOwnClient(account: Pick<Account, 'provider' | 'clientId'>): bo
 
 /** A token endpoint's success body, checked; `now` in epoch ms. */
 export function parseTokenReply(body: unknown, now: number, requested: string[]): TokenReply {
-  const b = (body ?? {}) as { access_token?: unknown; expires_in?: unknown; refresh_token?: unknown; scope?: unknown };
+  const b = (body ?? {}) as { access_token?: unknown; expires_in?: unknown; refresh_token?: unknown; scope?: unknown; id_token?: unknown };
   if (typeof b.access_token !== 'string' || !b.access_token) {
     throw new UserError(ExitCode.Unexpected, 'The provider answered without an access token.', 'Run again with --debug to see the exchange');
   }
-  const expiresIn = Number(b.expires_in);
   return {
     accessToken: b.access_token,
-    // No lifetime given: assume the common hour rather than treating the token as expired.
-    expiresAt: now + (Number.isFinite(expiresIn) && expiresIn > 0 ? expiresIn : 3600) * 1000,
+    // No lifetime given: assume the common hour rather than treating the token as expired; clamped.
+    expiresAt: expiryFromSeconds(b.expires_in, now),
     refreshToken: typeof b.refresh_token === 'string' && b.refresh_token ? b.refresh_token : undefined,
     scopes: typeof b.scope === 'string' && b.scope.trim() ? b.scope.trim().split(/\s+/) : requested,
+    ...(typeof b.id_token === 'string' ? { identity: idTokenIdentity(b.id_token) } : {}),
   };
+}
+
+/** `email` and `email_verified` from an id token's payload; {} when it cannot be read. */
+export function idTokenIdentity(idToken: string): { email?: string; emailVerified?: boolean } {
+  try {
+    const c = JSON.parse(Buffer.from(idToken.split('.')[1] ?? '', 'base64url').toString('utf8')) as { email?: unknown; email_verified?: unknown };
+    return {
+      ...(typeof c.email === 'string' ? { email: c.email } : {}),
+      ...(typeof c.email_verified === 'boolean' || typeof c.email_verified === 'string' ? { emailVerified: c.email_verified === true || c.email_verified === 'true' } : {}),
+    };
+  } catch {
+    return {};
+  }
 }
 
 export interface OAuth2ErrorContext {

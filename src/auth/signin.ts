@@ -10,6 +10,7 @@ import { msalNode } from './msal-module.js';
 import { OWN_APP_REDIRECT } from './redirects.js';
 import { requestScopes } from './scopes.js';
 import { startSpinner, type Spinner } from '../ui/spinner.js';
+import { terminalSafe } from '../ui/terminal-text.js';
 
 export type Flow = 'device' | 'browser' | 'paste';
 
@@ -60,7 +61,8 @@ async function deviceCode(d: Deps, msal: MsalSession, req: SignInRequest) {
     scopes: requestScopes(req.scopes),
     cancel: false,
     deviceCodeCallback: (r: { message: string; userCode: string; verificationUri: string }) => {
-      d.stderr.write(`\n${r.message}\n\n`);
+      // The platform's own words: shown, but never allowed to steer the terminal.
+      d.stderr.write(`\n${terminalSafe(r.message)}\n\n`);
       spinner = startSpinner(d.stderr, d.isTTY, `Waiting for you to approve the sign-in (code ${r.userCode})... Ctrl-C cancels`);
     },
   };

@@ -6,6 +6,7 @@ import { providerById } from '../providers/table.js';
 import { updateAccounts, upsertAccount } from '../store/accounts.js';
 import { accessKey, oauth2Key, parseOAuth2, serializeAccess, serializeOAuth2 } from '../store/records.js';
 import type { SecretStore } from '../store/secret-store.js';
+import { settleIdentity } from './identity-check.js';
 import type { SignedIn } from './setup.js';
 import type { SetupPlan } from './setup-plan.js';
 
@@ -14,7 +15,7 @@ import type { SetupPlan } from './setup-plan.js';
  * the user's own client secret) into the `NAME/oauth2` keychain item, the access record, and last
  * the metadata that points at them.
  */
-export async function signInOAuth2Account(d: Deps, plan: SetupPlan, store: SecretStore): Promise<SignedIn> {
+export async function signInOAuth2Account(d: Deps, plan: SetupPlan, store: SecretStore, interactive: boolean): Promise<SignedIn> {
   const a = plan.account;
   const row = providerById(a.provider)!.oauth2!;
   const own = isOwnClient(a);
@@ -31,11 +32,22 @@ export async function signInOAuth2Account(d: Deps, plan: SetupPlan, store: Secre
     scopes: a.scopes,
     endpoints: a.oauth2!,
     authorizeParams: row.authorizeParams,
+    identityScopes: row.identityScopes,
     redirectUri: a.redirectUri!, // planned by auth/redirects.ts: the browser flow always has one
     port: plan.port,
   });
+  // Who signed in, from the id token; an unverified address says nothing.
+  const email = s.reply.identity?.emailVerified === false ? undefined : s.reply.identity?.email;
+  const loginUser = await settleIdentity(d, {
+    row: providerById(a.provider)!,
+    account: a,
+    want: { asked: plan.signInUser, expectUser: plan.expectUser, shared: false },
+    got: { user: email },
+    interactive,
+  });
   const account: Account = {
     ...a,
+    email: loginUser,
     createdAt: a.createdAt ?? new Date(d.now()).toISOString(),
     lastRefreshAt: new Date(d.now()).toISOString(),
   };

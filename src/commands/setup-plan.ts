@@ -21,6 +21,8 @@ export interface SetupOptions {
   cloud?: string;
   /** A shared mailbox opened with the signed-in user's token (`--email` is then the user who signs in). */
   mailbox?: string;
+  /** The identity the platform will report when it is not --email (an Outlook.com alias, a UPN): accepted without asking. */
+  expectUser?: string;
   flow?: string;
   store?: string;
   authority?: string;
@@ -44,6 +46,8 @@ export interface SetupPlan {
   account: Omit<Account, 'createdAt' | 'homeAccountId'> & { createdAt?: string };
   /** Who signs in: the account's email, or for a shared mailbox its delegate. */
   signInUser: string;
+  /** --expect-user: a signed-in identity other than signInUser that is accepted without asking. */
+  expectUser?: string;
   flow: Flow;
   port?: number;
   verify: boolean;
@@ -125,6 +129,7 @@ export function planSetup(o: SetupOptions, env: NodeJS.ProcessEnv, platform: Nod
       createdAt: existing?.createdAt,
     },
     signInUser,
+    ...(o.expectUser !== undefined ? { expectUser: checkEmail(o.expectUser) } : {}),
     flow,
     port: o.port ? port(o.port, '--port') : undefined,
     verify: o.verify !== false,

@@ -3,12 +3,13 @@ import type { Deps } from '../deps.js';
 import { ExitCode, UserError } from '../errors.js';
 import { findAccount, readAccounts, updateAccounts, upsertAccount } from '../store/accounts.js';
 import { openStore } from '../store/open-store.js';
-import { accessKey, msalKey, serializeAccess } from '../store/records.js';
+import { accessKey, clampExpiresAt, msalKey, serializeAccess } from '../store/records.js';
 import type { Detection } from '../providers/detect.js';
 import type { SecretStore } from '../store/secret-store.js';
 import type { SignInAttempt } from '../auth/redirects.js';
-import { decideIdentity } from '../auth/identity.js';
 import { providerById } from '../providers/table.js';
+import { expectedTenant } from '../providers/tenant.js';
+import { settleIdentity } from './identity-check.js';
 import { planSetup, wantsDetection, type SetupOptions, type SetupPlan } from './setup-plan.js';
 
 /**
@@ -52,7 +53,7 @@ export async function setupCommand(d: Deps, o: SetupOptions): Promise<void> {
   const interactive = d.isTTY && !o.yes;
   // One sign-in adapter per token protocol; each stores its secrets, then the metadata.
   const { account, accessToken, expiresAt } = a.auth === 'oauth2'
-    ? await (await import('./setup-oauth2.js')).signInOAuth2Account(d, plan, store)
+    ? await (await import('./setup-oauth2.js')).signInOAuth2Account(d, plan, store, interactive)
     : await signInMsalAccount(d, plan, store, interactive);
   d.stderr.write(`Signed in. Stored the refresh token in the ${account.store === 'keychain' ? 'OS keychain' : 'file store'} as "${account.name}".\n`);
   if (plan.verify) await verifyBeforeWriting(d, account, accessToken, expiresAt, o.clients);
@@ -87,7 +88,13 @@ async function signInMsalAccount(d: Deps, plan: SetupPlan, store: SecretStore, i
     if (request) d.stderr.write(`\n${request}\n`);
     throw e;
   });
-  const loginUser = await settleIdentity(d, plan, s.result.account?.username, interactive);
+  const loginUser = await settleIdentity(d, {
+    row: providerById(a.provider)!,
+    account: a,
+    want: { asked: plan.signInUser, expectUser: plan.expectUser, tenant: expectedTenant(a.tenant, s.authorityMetadata), shared: a.delegate !== undefined },
+    got: { user: s.result.account?.username, tenant: s.result.account?.tenantId },
+    interactive,
+  });
   const account: Account = {
     ...a,
     email: loginUser,
@@ -99,32 +106,10 @@ async function signInMsalAccount(d: Deps, plan: SetupPlan, store: SecretStore, i
     lastRefreshAt: new Date(d.now()).toISOString(),
   };
   await store.set(msalKey(account.name), s.cache);
-  await store.set(accessKey(account.name), serializeAccess({ accessToken: s.result.accessToken, expiresAt: s.result.expiresOn?.getTime() ?? d.now(), scopes: s.result.scopes }));
+  const expiresAt = clampExpiresAt(s.result.expiresOn?.getTime(), d.now());
+  await store.set(accessKey(account.name), serializeAccess({ accessToken: s.result.accessToken, expiresAt, scopes: s.result.scopes }));
   await updateAccounts(d.env, (f) => upsertAccount(f, account));
-  return { account, accessToken: s.result.accessToken, expiresAt: s.result.expiresOn?.getTime() ?? d.now() };
-}
-
-/**
- * What the sign-in said about who signed in. Outlook.com logs IMAP/SMTP in with the signed-in name
- * (it can differ from the typed address): that name becomes the login user, said aloud (asked, with a
- * person there). Anyone else signing in is warned about. Returns the login user to store.
- */
-async function settleIdentity(d: Deps, plan: SetupPlan, signedIn: string | undefined, interactive: boolean): Promise<string> {
-  const a = plan.account;
-  const row = providerById(a.provider)!;
-  const outcome = decideIdentity(row, plan.signInUser, signedIn, a.delegate !== undefined);
-  switch (outcome.kind) {
-    case 'same':
-      return a.email;
-    case 'use-sign-in-name': {
-      d.stderr.write(`${row.label} signed you in as ${outcome.loginUser}, not ${plan.signInUser}: its IMAP and SMTP servers take the signed-in name, so the mail programs will log in as ${outcome.loginUser}.\n`);
-      const ok = !interactive || (await d.prompt.confirm({ id: 'signInName', message: `Log in to IMAP/SMTP as ${outcome.loginUser}?`, default: true }));
-      return ok ? outcome.loginUser : a.email;
-    }
-    case 'other-user':
-      d.stderr.write(`Warning: you signed in as ${outcome.signedIn}, not ${plan.signInUser}. IMAP will reject the token ("User is authenticated but not connected") unless ${outcome.signedIn} has access to ${a.email}.\n`);
-      return a.email;
-  }
+  return { account, accessToken: s.result.accessToken, expiresAt };
 }
 
 /** Detection for `setup --yes`: shown, never asked; explicit flags override what it found. */

@@ -5,6 +5,7 @@ import { claimsSummary, inspectAccessToken, type MailProtocol, type TokenInspect
 import { ExitCode, UserError } from '../errors.js';
 import { providerById } from '../providers/table.js';
 import { spinWhile } from '../ui/spinner.js';
+import { terminalSafe } from '../ui/terminal-text.js';
 import { portFlag, timeoutFlag } from '../verify/flags.js';
 import { checkLogin, loginFinding, type LoginResult } from '../verify/login.js';
 import type { SmtpCheckOptions } from '../verify/smtp.js';
@@ -83,7 +84,8 @@ export async function checkAccount(d: Deps, account: Account, accessToken: strin
 /** The short report for people: the token's claims, its warnings, one line (or block) per server. */
 export function formatVerifyReport(run: VerifyRun, expiresAt: number): string {
   const warnings: Finding[] = run.inspection.findings.filter((f) => f.level !== 'ok');
-  return `access token: ${claimsSummary(run.inspection)}; valid until ${new Date(expiresAt).toISOString()}\n` +
+  // The claims come from the token: text a hostile platform chose.
+  return `access token: ${terminalSafe(claimsSummary(run.inspection) ?? '')}; valid until ${new Date(expiresAt).toISOString()}\n` +
     formatFindings([...warnings, ...run.results.map(loginFinding)]);
 }
 

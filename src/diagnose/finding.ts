@@ -1,4 +1,5 @@
 import { ExitCode } from '../errors.js';
+import { terminalSafe } from '../ui/terminal-text.js';
 
 export type Level = 'ok' | 'warn' | 'fail';
 
@@ -24,9 +25,9 @@ export function exitFor(findings: readonly Finding[]): ExitCode {
 
 const MARK: Record<Level, string> = { ok: 'ok  ', warn: 'warn', fail: 'FAIL' };
 
-/** `ok   check: detail` lines, the fix indented below anything that is not ok. */
+/** `ok   check: detail` lines, the fix indented below anything that is not ok. Details quote servers: made terminal-safe. */
 export function formatFindings(findings: readonly Finding[]): string {
-  return findings
+  return terminalSafe(findings
     .map((f) => `${MARK[f.level]}  ${f.check}: ${f.detail}\n${f.fix && f.level !== 'ok' ? `        fix: ${f.fix}\n` : ''}`)
-    .join('');
+    .join(''), { multiline: true });
 }

@@ -71,6 +71,11 @@ export interface OAuth2Row {
   defaultClientSecret?: string;
   /** Extra authorization parameters: what makes the provider hand out a refresh token. */
   authorizeParams: Record<string, string>;
+  /**
+   * Scopes asked for besides the mail scope so that the reply says who signed in (an id token with
+   * `email`), checked against the address asked for before anything is stored.
+   */
+  identityScopes: string[];
   clientIdPattern: RegExp;
   clientIdExample: string;
   /** Said at setup (stderr) and by doctor when the account uses its own client, not the default. */
@@ -176,6 +181,7 @@ export const PROVIDERS: Provider[] = [
       defaultClientSecret: THUNDERBIRD_GOOGLE_CLIENT_SECRET,
       // offline: a refresh token; consent: one comes back even when the user consented before.
       authorizeParams: { access_type: 'offline', prompt: 'consent' },
+      identityScopes: ['openid', 'email'],
       clientIdPattern: /^\d+-[a-z0-9]+\.apps\.googleusercontent\.com$/,
       clientIdExample: '123456789012-abcdefghijklmnopqrstuvwxyz012345.apps.googleusercontent.com',
       ownClientNote: 'If your OAuth consent screen is in "Testing" publishing status, Google expires its refresh tokens after 7 days: ' +

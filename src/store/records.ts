@@ -45,6 +45,27 @@ export interface AccessRecord {
   scopes: string[];
 }
 
+/** The longest access-token lifetime believed: a platform's larger number is clamped to it. */
+export const MAX_TOKEN_LIFETIME_MS = 24 * 60 * 60 * 1000;
+/** Assumed when a platform gives no usable lifetime: the common hour. */
+export const DEFAULT_TOKEN_LIFETIME_MS = 60 * 60 * 1000;
+
+/**
+ * An expiry from the platform's numbers, clamped to something a Date can hold and a refresh will
+ * come before: `expires_in: 1e308` must neither store an invalid date (every later call failing) nor
+ * a token that is never refreshed. `expiresAt` in epoch ms (MSAL's computed Date, or now + expires_in).
+ */
+export function clampExpiresAt(expiresAt: number | undefined, now: number): number {
+  if (expiresAt === undefined || Number.isNaN(expiresAt)) return now + DEFAULT_TOKEN_LIFETIME_MS;
+  return Math.min(expiresAt, now + MAX_TOKEN_LIFETIME_MS);
+}
+
+/** now + expires_in seconds (a number or numeric string), clamped; absent or not positive: the default. */
+export function expiryFromSeconds(expiresIn: unknown, now: number): number {
+  const n = Number(expiresIn);
+  return Number.isFinite(n) && n > 0 ? clampExpiresAt(now + n * 1000, now) : now + DEFAULT_TOKEN_LIFETIME_MS;
+}
+
 export function serializeAccess(r: Omit<AccessRecord, 'v'>): string {
   return JSON.stringify({ v: 1, ...r });
 }

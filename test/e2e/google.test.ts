@@ -35,7 +35,7 @@ beforeAll(async () => {
   if (skip) return;
   const ca = await makeTestCa(mkdtempSync(join(tmpdir(), 'mailoauth-google-ca-')));
   caFile = ca.caFile;
-  g = await startGoogleIdp({ tls: ca, users: [USER] });
+  g = await startGoogleIdp({ tls: ca, users: [USER, 'intruder@gmail.com'] });
   g.addClient(OWN.id, OWN.secret);
   ss = await startSecretService();
   // Tokens in `refusedByDovecot` are valid at Google but refused by Dovecot (as Gmail refuses a Workspace user whose IMAP is off).
@@ -92,7 +92,8 @@ describe.skipIf(skip)('Gmail: setup, token and verify against the Google stand-i
     expect(auth.map((q) => q.status)).toEqual([302]);
     expect(auth[0]!.path).toBe(GOOGLE_AUTH_PATH);
     expect(auth[0]!.params).toMatchObject({
-      client_id: TB_CLIENT.id, response_type: 'code', scope: GMAIL_SCOPE, code_challenge_method: 'S256',
+      // openid email besides the mail scope: the reply must say who signed in (checked before storing).
+      client_id: TB_CLIENT.id, response_type: 'code', scope: `${GMAIL_SCOPE} openid email`, code_challenge_method: 'S256',
       access_type: 'offline', prompt: 'consent', login_hint: USER,
     });
     expect(auth[0]!.params.redirect_uri).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
@@ -281,6 +282,24 @@ describe.skipIf(skip)('Gmail: setup, token and verify against the Google stand-i
     expect(r.stderr).toMatch(/Publishing status .*"In production"/);
     expect(r.stderr).toContain('--email someone@gmail.com');
     expect(r.stderr).not.toMatch(/Entra|Set-CASMailbox|adminconsent/);
+  });
+
+  it('another Google account consents (a hijacked or mistaken sign-in) → with --yes refused, exit 3, nothing stored; --expect-user accepts it', async () => {
+    const e = env();
+    g.setConsentUser('intruder@gmail.com');
+    try {
+      const r = await run(setupArgs('hijack', ['--no-verify']), e);
+      expect(r.code, r.stderr).toBe(3);
+      expect(r.stderr).toMatch(/The sign-in was for intruder@gmail\.com, not someone@gmail\.com\. Nothing was stored\./);
+      expect(r.stderr).toContain('--expect-user intruder@gmail.com');
+      expect(keychainItem(e, 'hijack/oauth2')).toBe('');
+      expect(keychainItem(e, 'hijack')).toBe('');
+      const ok = await run(setupArgs('hijack', ['--no-verify', '--expect-user', 'intruder@gmail.com']), e);
+      expect(ok.code, ok.stderr).toBe(0);
+      expect(ok.stderr).toMatch(/Signed in as intruder@gmail\.com, as --expect-user said\./);
+    } finally {
+      g.setConsentUser(undefined);
+    }
   });
 
   // Last: Dovecot delays later logins from the same address after a refusal.

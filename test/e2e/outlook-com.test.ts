@@ -10,7 +10,7 @@
  * is the login IMAP and SMTP accept, so setup takes it and says so. A new Outlook.com mailbox whose
  * SMTP AUTH Microsoft has switched off gets the consumer's wording, not Exchange admin commands.
  */
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { skipWithout } from '../helpers/tools.js';
@@ -59,11 +59,16 @@ describe.skipIf(skip)('journey: Outlook.com at the consumer authority', () => {
     }
   }, 120_000);
 
-  it("the address typed differs from the account's sign-in name: setup logs in with the sign-in name, says so, and IMAP works", async () => {
+  it("the address typed differs from the account's sign-in name: refused with --yes unless --expect-user names it; then IMAP and SMTP log in with the sign-in name", async () => {
     const env = userEnv(w);
-    const setup = await deviceSetup(w, env, [...args(KIM.alias), '--name', 'kim'], KIM.alias);
+    const refused = await deviceSetup(w, env, [...args(KIM.alias), '--name', 'kim'], KIM.alias);
+    expect(refused.code, refused.out).toBe(3);
+    expect(refused.stderr).toContain(`Outlook.com / Hotmail / Live (personal) signed you in as ${KIM.signIn}, not ${KIM.alias}: its IMAP and SMTP servers take the signed-in name`);
+    expect(refused.stderr).toContain(`add --expect-user ${KIM.signIn}`);
+    expect(existsSync(join(env.XDG_CONFIG_HOME, 'mailoauth', 'accounts.json'))).toBe(false);
+    const setup = await deviceSetup(w, env, [...args(KIM.alias), '--name', 'kim', '--expect-user', KIM.signIn], KIM.alias);
     expect(setup.code, setup.out).toBe(0);
-    expect(setup.stderr).toContain(`Outlook.com / Hotmail / Live (personal) signed you in as ${KIM.signIn}, not ${KIM.alias}: its IMAP and SMTP servers take the signed-in name, so the mail programs will log in as ${KIM.signIn}.`);
+    expect(setup.stderr).toContain(`Signed in as ${KIM.signIn}, as --expect-user said. IMAP and SMTP will log in as ${KIM.signIn}.`);
     expect(setup.stderr).not.toMatch(/Warning: you signed in as/);
     expect(setup.stderr).toMatch(/^ok +IMAP login: .*INBOX 3 \/ unseen 2$/m);
     const accounts = JSON.parse(readFileSync(join(env.XDG_CONFIG_HOME, 'mailoauth', 'accounts.json'), 'utf8')) as { accounts: Array<Record<string, unknown>> };

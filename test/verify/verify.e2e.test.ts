@@ -80,7 +80,7 @@ function env(extra: NodeJS.ProcessEnv = {}) {
 async function signIn(e: NodeJS.ProcessEnv, name: string, o: { signInAs?: string; extra?: string[]; verify?: boolean; expectCode?: number } = {}) {
   const p = start(['setup', '--yes', '--email', ALICE, '--name', name, '--flow', 'device', '--authority', idp.authority(),
     '--imap-host', 'localhost', '--imap-port', String(dovecot.imapsPort), '--smtp-host', 'localhost', '--smtp-port', String(smtp.port),
-    ...(o.verify ? [] : ['--no-verify']), ...(o.extra ?? [])], e);
+    ...(o.verify ? [] : ['--no-verify']), ...(o.signInAs ? ['--expect-user', o.signInAs] : []), ...(o.extra ?? [])], e);
   p.endInput();
   const code = await until('the device code on stderr', () => /enter the code (\S+)/.exec(p.stderr())?.[1]);
   idp.approveDeviceCode(code, o.signInAs ?? ALICE);
