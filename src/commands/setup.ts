@@ -38,7 +38,9 @@ export async function setupCommand(d: Deps, o: SetupOptions): Promise<void> {
   const existing = o.reauth ? findAccount(accounts, o.reauth) : undefined;
   // Bad answers and a missing keychain stop setup before anything goes on the network: planning
   // without detection validates every flag (pure), then the store is proven writable.
-  const store = openStore(planSetup(o, d.env, process.platform, existing).account.store, d.env);
+  const first = planSetup(o, d.env, process.platform, existing);
+  if (!existing) refuseToReplace(accounts.accounts, first.account, o.force === true);
+  const store = openStore(first.account.store, d.env);
   await store.probe();
   // Without the wizard, detection still feeds the defaults that no flag gave (the wizard did its own).
   const detected = !existing && !(d.isTTY && !o.yes) && wantsDetection(o) ? await detectForFlags(d, o) : undefined;
@@ -63,6 +65,23 @@ export async function setupCommand(d: Deps, o: SetupOptions): Promise<void> {
       `  refresh token: ${account.store === 'keychain' ? 'OS keychain (service mailoauth)' : 'file store (0600)'}\n` +
       (written.length ? written.map((w) => `  ${w}\n`).join('') : '  no mail-client config written (later: mailoauth config ACCOUNT --client NAME --write)\n') +
       `  mail clients get a fresh token with: ${d.selfPath} token ${account.name}\n`,
+  );
+}
+
+/**
+ * A name already taken by another mailbox: setup would replace that account and its refresh token.
+ * Refused unless --force; the same mailbox again is a new sign-in of the same account, as --reauth.
+ */
+export function refuseToReplace(accounts: readonly Account[], planned: Pick<Account, 'name' | 'email' | 'provider' | 'delegate'>, force: boolean): void {
+  const taken = accounts.find((x) => x.name === planned.name);
+  if (!taken || force) return;
+  const same = (a?: string, b?: string) => (a ?? '').toLowerCase() === (b ?? '').toLowerCase();
+  if (same(taken.email, planned.email) && taken.provider === planned.provider && same(taken.delegate, planned.delegate)) return;
+  throw new UserError(
+    ExitCode.Usage,
+    `An account named "${taken.name}" already exists for ${taken.email} (${taken.provider}${taken.delegate ? `, signed in as ${taken.delegate}` : ''}). ` +
+      `Setting up ${planned.email} under that name would replace it and its stored sign-in.`,
+    `Choose another name (--name NEW); to sign that account in again: mailoauth setup --reauth ${taken.name}; to replace it: add --force`,
   );
 }
 
