@@ -23,6 +23,8 @@ export interface BrowserStepRequest {
   state: string;
   /** The authorization URL for the listener's redirect URI (with its port). */
   authorizeUrl(redirectUri: string): Promise<string> | string;
+  /** Values the browser's environment must not carry (the user's own client secret). */
+  secrets?: string[];
 }
 
 /**
@@ -37,7 +39,7 @@ export async function browserStep(d: Deps, req: BrowserStepRequest): Promise<{ c
   try {
     const url = await req.authorizeUrl(listener.redirectUri);
     d.stderr.write(`Opening your browser to sign in as ${req.email}. If it does not open, visit:\n\n  ${url}\n\n`);
-    if (!(await openBrowser(url, d.env))) d.stderr.write('No browser could be started; open the address above yourself.\n');
+    if (!(await openBrowser(url, d.env, req.secrets))) d.stderr.write('No browser could be started; open the address above yourself.\n');
     d.stderr.write(`Waiting up to ${formatWait(waitMs)} for the browser to come back to ${listener.redirectUri} on this machine (Ctrl-C cancels).\n`);
     const { code } = await listener.code;
     return { code, redirectUri: listener.redirectUri };

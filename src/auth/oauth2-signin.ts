@@ -71,6 +71,7 @@ export async function signInOAuth2(d: Deps, req: OAuth2SignInRequest): Promise<O
       redirectBase: req.redirectUri,
       port: req.port,
       state,
+      secrets: req.clientSecret ? [req.clientSecret] : [],
       authorizeUrl: (redirectUri) => authorizationUrl(req.endpoints.authorizationEndpoint, {
         clientId: req.clientId, redirectUri, scopes: [...req.scopes, ...req.identityScopes], state, challenge, loginHint: req.email, extra: req.authorizeParams,
       }),

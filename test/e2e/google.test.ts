@@ -250,11 +250,17 @@ describe.skipIf(skip)('Gmail: setup, token and verify against the Google stand-i
   });
 
   it('own client: the secret comes from --client-secret-env into the keychain, the 7-day Testing note is shown, refresh uses it', async () => {
-    const e = env({ MY_GOOGLE_SECRET: OWN.secret });
+    const envFile = join(mkdtempSync(join(tmpdir(), 'mailoauth-gbrowser-')), 'env.jsonl');
+    const e = env({ MY_GOOGLE_SECRET: OWN.secret, FAKE_BROWSER_ENV_FILE: envFile, SOME_API_TOKEN: 'not-for-browsers' });
     g.setAccessTokenLifetime(240);
     const r = await signIn(e, 'own', ['--client-id', OWN.id, '--client-secret-env', 'MY_GOOGLE_SECRET', '--no-verify']);
     expect(r.stderr).toMatch(/Note: .*"Testing".*7 days/);
     expect(storedOAuth2(e, 'own')).toEqual({ v: 1, refreshToken: g.lastRefreshToken(USER), clientSecret: OWN.secret });
+    // The browser ran without the secret (nor anything named like one) in its environment.
+    const browserEnvText = readFileSync(envFile, 'utf8');
+    expect(browserEnvText).toContain('"FAKE_BROWSER_ENV_FILE"');
+    expect(browserEnvText).not.toContain(OWN.secret);
+    expect(browserEnvText).not.toContain('SOME_API_TOKEN');
     expect(accountsText(e)).not.toContain(OWN.secret);
     g.setAccessTokenLifetime(3599);
     g.resetCounts();
