@@ -24,6 +24,8 @@ export interface World {
   idp: Idp;
   ss: SecretService;
   caFile: string;
+  /** The test CA's server certificate (CN localhost, IP 127.0.0.1), for other local servers the CLI must trust. */
+  tls: { certFile: string; keyFile: string };
   /** A fresh HOME on this world's keychain and platform; retries come fast (MAILOAUTH_RETRY_BASE_MS=50). */
   env(extra?: NodeJS.ProcessEnv): Env;
   /** Start the CLI; its output is kept for the secrets check. */
@@ -49,6 +51,7 @@ export async function startWorld(): Promise<World> {
     idp,
     ss,
     caFile: ca.caFile,
+    tls: { certFile: ca.certFile, keyFile: ca.keyFile },
     env(extra = {}) {
       const e = testEnv({ ...ss.env, NODE_EXTRA_CA_CERTS: ca.caFile, MAILOAUTH_RETRY_BASE_MS: '50', ...extra });
       homes.push(e.HOME);
