@@ -1,4 +1,4 @@
-import { mkdirSync, rmSync, statSync } from 'node:fs';
+import { mkdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import lockfile from 'proper-lockfile';
 import { ExitCode, UserError } from '../errors.js';
@@ -9,7 +9,8 @@ export interface LockOptions {
   waitMs: number;
   /**
    * A lock whose holder stopped touching it for this long is taken over (the holder refreshes its
-   * mtime every staleMs/2 while alive, so only a dead or frozen process goes stale).
+   * mtime every staleMs/2 while alive, so only a dead or frozen process goes stale) — unless its owner
+   * file shows the holder still running (Linux), which a starved process on a loaded machine can be.
    */
   staleMs?: number;
   pollMs?: number;
@@ -57,11 +58,45 @@ export async function withLock<T>(env: NodeJS.ProcessEnv, name: string, opts: Lo
     }
     await new Promise((r) => setTimeout(r, poll * (1 + Math.random())));
   }
+  const owner = `${lockPath}.owner`;
+  const me = processIdentity(process.pid);
+  if (me) writeFileSync(owner, me, { mode: 0o600 });
   try {
     return await body();
   } finally {
+    if (me) rmSync(owner, { force: true });
     await release().catch(() => {});
   }
+}
+
+/**
+ * A process as "pid starttime" (Linux: /proc/PID/stat field 22), so a recycled pid is not mistaken for
+ * the holder; undefined where /proc is not there (then a lock's mtime alone decides, as before).
+ */
+export function processIdentity(pid: number): string | undefined {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    return `${pid} ${fields[19]}`;
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * Whether the lock's holder is provably alive: its owner file names a process that still runs (same pid,
+ * same start time). A holder starved of CPU on a loaded machine can miss its mtime touches; it must not
+ * be robbed while it refreshes, or two refreshes run.
+ */
+function holderAlive(lockPath: string): boolean {
+  let recorded: string;
+  try {
+    recorded = readFileSync(`${lockPath}.owner`, 'utf8').trim();
+  } catch {
+    return false;
+  }
+  const pid = Number(recorded.split(' ')[0]);
+  return Number.isInteger(pid) && pid > 0 && processIdentity(pid) === recorded;
 }
 
 const NEVER_STALE_MS = 7 * 24 * 3600 * 1000;
@@ -82,7 +117,7 @@ const isStale = (path: string, staleMs: number) => {
  * may remove the lock, and it checks staleness again once it has it. true: try to lock again now.
  */
 function takeOverIfStale(lockPath: string, staleMs: number): boolean {
-  if (!isStale(lockPath, staleMs)) return false;
+  if (!isStale(lockPath, staleMs) || holderAlive(lockPath)) return false;
   const guard = `${lockPath}.takeover`;
   try {
     mkdirSync(guard);
@@ -92,7 +127,10 @@ function takeOverIfStale(lockPath: string, staleMs: number): boolean {
     return false;
   }
   try {
-    if (isStale(lockPath, staleMs)) rmSync(lockPath, { recursive: true, force: true });
+    if (isStale(lockPath, staleMs) && !holderAlive(lockPath)) {
+      rmSync(lockPath, { recursive: true, force: true });
+      rmSync(`${lockPath}.owner`, { force: true });
+    }
     return true;
   } finally {
     rmSync(guard, { recursive: true, force: true });
