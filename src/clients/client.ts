@@ -51,7 +51,5 @@ export function firstExisting(candidates: string[], exists: (p: string) => boole
   return candidates.find((p) => exists(p)) ?? fallback;
 }
 
-export const DEFAULT_CA_FILE = '/etc/ssl/certs/ca-certificates.crt';
-
 /** `~/Mail/<name>` unless given: `~` is expanded by offlineimap and mbsync themselves. */
 export const maildirOf = (a: Account, opts: RenderOptions) => (opts.maildir ?? `~/Mail/${a.name}`).replace(/\/+$/, '');

@@ -2,7 +2,7 @@ import type { Account } from '../account.js';
 import { ExitCode, UserError } from '../errors.js';
 import { isConflict, mergeBlock, regexLiteral, unmergeBlock, wrapBlock, type MergeResult } from './block.js';
 import {
-  DEFAULT_CA_FILE, firstExisting, maildirOf, xdgConfigHome,
+  firstExisting, maildirOf, xdgConfigHome,
   type Client, type MergeOptions, type PathEnv, type RenderOptions,
 } from './client.js';
 import { addAccount, removeAccount } from './offlineimap-accounts.js';
@@ -30,6 +30,14 @@ export function render(a: Account, opts: RenderOptions): string {
       `on ${a.imap.host}:${a.imap.port} for it.`,
       'Use the IMAPS port (implicit TLS, usually 993): --imap-port 993');
   }
+  for (const [what, path] of [['Maildir', opts.maildir], ['CA certificate', opts.caFile]] as const) {
+    // Maildir.getlocalroot and IMAP.getsslcacertfile pass these through os.path.expandvars, which has no escape.
+    if (path?.includes('$')) {
+      throw new UserError(ExitCode.Usage,
+        `offlineimap expands $VARIABLES in the ${what} path ${JSON.stringify(path)} and has no way to escape a "$", ` +
+        'so mailoauth won\'t write it there.', `Use a ${what} path without "$" (a symlink to it will do).`);
+    }
+  }
   return wrapBlock(a.name, fillTemplate(loadTemplate('offlineimap.rc'), {
     name: a.name,
     imapHost: a.imap.host,
@@ -37,7 +45,9 @@ export function render(a: Account, opts: RenderOptions): string {
     email: iniValue(a.email),
     ssl: 'yes',
     starttls: 'no',
-    caFile: iniValue(opts.caFile ?? DEFAULT_CA_FILE),
+    // offlineimap3's own name for the system CA bundle: it looks up the distribution's file itself
+    // (utils/distro_utils.py) and stops with an error when it knows none, never without verifying.
+    caFile: opts.caFile === undefined ? 'OS-DEFAULT' : iniValue(opts.caFile),
     tokenArgv: iniValue(pythonList([opts.bin, 'token', a.name])),
     maildir: iniValue(maildirOf(a, opts)),
   }));

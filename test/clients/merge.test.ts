@@ -180,6 +180,20 @@ describe('client-specific decisions', () => {
     }
   });
 
+  it.each([
+    [undefined, 'sslcacertfile = OS-DEFAULT'],
+    ['/etc/pki/tls/certs/ca-bundle.crt', 'sslcacertfile = /etc/pki/tls/certs/ca-bundle.crt'],
+    ['/opt/ca 100%.pem', 'sslcacertfile = /opt/ca 100%%.pem'],
+  ])('offlineimap trusts %s: %s (offlineimap3 finds the system bundle itself)', (caFile, line) => {
+    const block = CLIENTS.offlineimap.render(a, { bin: BIN, caFile });
+    expect(block.split('\n')).toContain(line);
+    expect(block).not.toContain('/etc/ssl/certs/ca-certificates.crt');
+  });
+
+  it.each([['maildir', '/m/$HOME/x'], ['caFile', '/etc/${X}/ca.pem']])('offlineimap refuses a "$" in the %s path: it expands $VARIABLES there', (key, path) => {
+    expect(() => CLIENTS.offlineimap.render(a, { bin: BIN, [key]: path })).toThrow(/expands \$VARIABLES/);
+  });
+
   it('offlineimap refuses IMAP STARTTLS: offlineimap3 would not verify the certificate', () => {
     const a2 = account({ imap: { host: 'imap.example.org', port: 143, tls: 'starttls' } });
     expect(() => CLIENTS.offlineimap.render(a2, { bin: BIN })).toThrow(/does not verify the server certificate/);
