@@ -44,7 +44,7 @@ program
   .option('--imap-host <host>').option('--imap-port <port>').option('--smtp-host <host>').option('--smtp-port <port>')
   .option('--clients <list>', 'write config blocks for these clients: offlineimap,mbsync,mutt,neomutt,msmtp')
   .option('--ca-file <path>', 'CA bundle the written client configs trust (default: the system store)')
-  .option('--maildir <path>', 'local Maildir root for offlineimap/mbsync (default ~/Mail/ACCOUNT)')
+  .option('--maildir <path>', 'local Maildir for the one program that keeps mail locally (default ~/Mail/PROGRAM/ACCOUNT)')
   .option('--dry-run', 'show the config diffs, write no config file')
   .option('--force', 'replace managed blocks that were edited by hand')
   .option('--no-verify', 'skip the IMAP/SMTP check')
@@ -64,7 +64,7 @@ program
   .option('--write', "merge the block into the client's config file (diff, backup, atomic write)")
   .option('--file <path>', "config file to edit instead of the client's default")
   .option('--ca-file <path>', 'CA bundle the client should trust (default: the system store)')
-  .option('--maildir <path>', 'local Maildir root (offlineimap, mbsync)')
+  .option('--maildir <path>', 'local Maildir (programs that keep mail locally; default ~/Mail/PROGRAM/ACCOUNT)')
   .option('--dry-run', 'with --write: show the diff only')
   .option('--force', 'replace a managed block that was edited by hand')
   .action(async (name: string, o) => {

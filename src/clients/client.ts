@@ -1,5 +1,6 @@
 import type { Account } from '../account.js';
 import type { MergeResult } from './block.js';
+import { chooseStore } from './local-store.js';
 import type { Prerequisites } from './prerequisites.js';
 
 /** What a block needs besides the account: where mailoauth lives and where mail and CAs are. */
@@ -8,7 +9,7 @@ export interface RenderOptions {
   bin: string;
   /** CA bundle to trust. Clients whose default is the system store only name it when given. */
   caFile?: string;
-  /** Local Maildir root for offlineimap/mbsync; `~/Mail/<name>` when absent. */
+  /** Local Maildir of a program that keeps mail locally; its own `~/Mail/<client>/<name>` when absent. */
   maildir?: string;
 }
 
@@ -38,6 +39,15 @@ export interface Client {
   prerequisites(): Prerequisites;
   /** Directories that must exist before the client's first run (`~/` still to be expanded), if any. */
   directories?(account: Account, opts: RenderOptions): string[];
+  /** Programs that keep mail in a local Maildir: no two managed blocks may share one (see local-store.ts). */
+  localStore?: LocalStoreSupport;
+}
+
+export interface LocalStoreSupport {
+  /** The store a block of this client names, read back from the block's body (as written). */
+  read(blockBody: string): string | undefined;
+  /** What pointing this program at another directory does to its sync state (said in the clash fix). */
+  moveNote: string;
 }
 
 /** The XDG config base: $XDG_CONFIG_HOME when set and absolute (the spec ignores relative ones), else ~/.config. */
@@ -51,5 +61,5 @@ export function firstExisting(candidates: string[], exists: (p: string) => boole
   return candidates.find((p) => exists(p)) ?? fallback;
 }
 
-/** `~/Mail/<name>` unless given: `~` is expanded by offlineimap and mbsync themselves. */
-export const maildirOf = (a: Account, opts: RenderOptions) => (opts.maildir ?? `~/Mail/${a.name}`).replace(/\/+$/, '');
+/** The block's local store: the one given, else the client's own default (`~` is expanded by the programs themselves). */
+export const maildirOf = (client: ClientId, a: Account, opts: RenderOptions) => chooseStore(client, a.name, opts.maildir);

@@ -3,7 +3,7 @@ import { ExitCode, UserError } from '../errors.js';
 import { isConflict, mergeBlock, regexLiteral, unmergeBlock, wrapBlock, type MergeResult } from './block.js';
 import {
   firstExisting, maildirOf, xdgConfigHome,
-  type Client, type MergeOptions, type PathEnv, type RenderOptions,
+  type Client, type LocalStoreSupport, type MergeOptions, type PathEnv, type RenderOptions,
 } from './client.js';
 import { addAccount, removeAccount } from './offlineimap-accounts.js';
 import type { Prerequisites } from './prerequisites.js';
@@ -49,7 +49,7 @@ export function render(a: Account, opts: RenderOptions): string {
     // (utils/distro_utils.py) and stops with an error when it knows none, never without verifying.
     caFile: opts.caFile === undefined ? 'OS-DEFAULT' : iniValue(opts.caFile),
     tokenArgv: iniValue(pythonList([opts.bin, 'token', a.name])),
-    maildir: iniValue(maildirOf(a, opts)),
+    maildir: iniValue(maildirOf('offlineimap', a, opts)),
   }));
 }
 
@@ -97,4 +97,11 @@ export function prerequisites(): Prerequisites {
   };
 }
 
-export const offlineimap: Client = { id: 'offlineimap', render, merge, unmerge, defaultPath, prerequisites };
+/** `localfolders = …` in the block's local repository, `%%` read back as `%` (ConfigParser interpolation). */
+export const localStore: LocalStoreSupport = {
+  read: (body) => /^localfolders = (.*)$/m.exec(body)?.[1]?.replace(/%%/g, '%'),
+  moveNote: 'offlineimap keeps its sync state in ~/.offlineimap, outside the Maildir: move the folders along ' +
+    '(mv OLD NEW) before its next run, or it takes the missing messages for deleted ones and deletes them on the server.',
+};
+
+export const offlineimap: Client = { id: 'offlineimap', render, merge, unmerge, defaultPath, prerequisites, localStore };

@@ -16,6 +16,10 @@ import { planSetup, redirectFallbacks, wantsDetection, type SetupOptions, type S
 export async function setupCommand(d: Deps, o: SetupOptions): Promise<void> {
   // Read first: a corrupt accounts.json stops setup before any question, sign-in or write.
   const accounts = readAccounts(d.env);
+  if (o.clients !== undefined && o.maildir !== undefined) {
+    const { parseClients } = await import('./apply-client.js');
+    (await import('./local-store-check.js')).assertOneStorePerMaildir(parseClients(o.clients), o.maildir);
+  }
   if (!o.reauth) {
     if (d.isTTY && !o.yes) {
       // No questions for a person when the answers could not be kept: the keychain first.

@@ -219,7 +219,7 @@ describe('client-specific decisions', () => {
   });
 
   it('mbsync needs its Maildir root created first', () => {
-    expect(CLIENTS.mbsync.directories?.(a, { bin: BIN })).toEqual(['~/Mail/work']);
+    expect(CLIENTS.mbsync.directories?.(a, { bin: BIN })).toEqual(['~/Mail/mbsync/work']);
     expect(CLIENTS.mbsync.directories?.(a, { bin: BIN, maildir: '/m/w/' })).toEqual(['/m/w']);
   });
 });

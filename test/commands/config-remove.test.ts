@@ -108,3 +108,74 @@ describe('mailoauth remove', () => {
     expect(token.code).toBe(2);
   });
 });
+
+describe('local mail stores never overlap', () => {
+  const rc = (e: { HOME: string }, client: 'offlineimap' | 'mbsync') => join(e.HOME, client === 'offlineimap' ? '.offlineimaprc' : '.mbsyncrc');
+  const write = (e: NodeJS.ProcessEnv, client: string, ...extra: string[]) => run(['config', 'work', '--client', client, '--write', ...extra], e);
+
+  it('offlineimap and mbsync each get their own default Maildir; mbsync\'s root is created', async () => {
+    const e = withAccount();
+    expect((await write(e, 'offlineimap')).code).toBe(0);
+    expect((await write(e, 'mbsync')).code).toBe(0);
+    expect(readFileSync(rc(e, 'offlineimap'), 'utf8')).toMatch(/^localfolders = ~\/Mail\/offlineimap\/work$/m);
+    expect(readFileSync(rc(e, 'mbsync'), 'utf8')).toMatch(/^Path "~\/Mail\/mbsync\/work\/"$/m);
+    expect(existsSync(join(e.HOME, 'Mail', 'mbsync', 'work'))).toBe(true);
+  });
+
+  it.each([
+    ['the same directory', '~/Mail/offlineimap/work', /already uses as its local store/],
+    ['a directory around it', '~/Mail', /one is inside the other/],
+    ['the same directory, spelled differently', '$HOME/Mail/offlineimap/./work/', /already uses as its local store|one is inside/],
+  ])('--maildir naming %s as another block\'s store is refused (exit 2, nothing written), also with --dry-run', async (_, dir, why) => {
+    const e = withAccount();
+    expect((await write(e, 'offlineimap')).code).toBe(0);
+    const maildir = dir.replace('$HOME', e.HOME);
+    for (const extra of [[], ['--dry-run']]) {
+      const r = await write(e, 'mbsync', '--maildir', maildir, ...extra);
+      expect(r.code, r.stderr).toBe(2);
+      expect(r.stderr).toContain(`mbsync's block for work (${e.HOME}/.mbsyncrc)`);
+      expect(r.stderr).toContain(`offlineimap's block for work (${e.HOME}/.offlineimaprc)`);
+      expect(r.stderr).toMatch(why);
+      expect(r.stderr).toContain('mailoauth config work --client mbsync --write --maildir ~/Mail/mbsync/work');
+      expect(r.stdout).toBe('');
+      expect(existsSync(rc(e, 'mbsync'))).toBe(false);
+    }
+  });
+
+  it('blocks written with the old shared default: a rerun keeps a store nobody else uses, and refuses the shared one', async () => {
+    const e = withAccount();
+    // What an earlier mailoauth wrote for mbsync (kept aside for now) and offlineimap: both on ~/Mail/work.
+    const oldMbsync = (await run(['config', 'work', '--client', 'mbsync', '--maildir', '~/Mail/work'], e)).stdout;
+    expect(oldMbsync).toContain('Path "~/Mail/work/"');
+    expect((await write(e, 'offlineimap', '--maildir', '~/Mail/work')).code).toBe(0);
+    const before = readFileSync(rc(e, 'offlineimap'), 'utf8');
+    const again = await write(e, 'offlineimap');
+    expect(again.code, again.stderr).toBe(0);
+    expect(readFileSync(rc(e, 'offlineimap'), 'utf8')).toBe(before);
+    const printed = await run(['config', 'work', '--client', 'offlineimap'], e);
+    expect(printed.stdout).toMatch(/^localfolders = ~\/Mail\/work$/m);
+
+    writeFileSync(rc(e, 'mbsync'), `${oldMbsync}\n`);
+    for (const client of ['offlineimap', 'mbsync'] as const) {
+      const r = await write(e, client);
+      expect(r.code, r.stderr).toBe(2);
+      expect(r.stderr).toContain(`would keep its mail in ~/Mail/work, which ${client === 'mbsync' ? 'offlineimap' : 'mbsync'}'s block for work`);
+      expect(r.stderr).toContain(`--client ${client} --write --maildir ~/Mail/${client}/work`);
+    }
+    expect(readFileSync(rc(e, 'offlineimap'), 'utf8')).toBe(before);
+    // The fix the message gives works, and says what moving means for mbsync.
+    const moved = await write(e, 'mbsync', '--maildir', '~/Mail/mbsync/work');
+    expect(moved.code, moved.stderr).toBe(0);
+    expect(moved.stderr).toMatch(/mbsync's mail for work moves from ~\/Mail\/work to ~\/Mail\/mbsync\/work\. mbsync keeps its sync state inside the Maildir/);
+  });
+
+  it('setup --maildir with two programs that keep mail locally: exit 2 before any sign-in', async () => {
+    const e = testEnv({});
+    const r = await run(['setup', '--yes', '--email', 'ann@contoso.example', '--store', 'file', '--flow', 'device',
+      '--authority', 'https://127.0.0.1:9/organizations', '--clients', 'msmtp,offlineimap,mbsync', '--maildir', '~/Mail/work'], e);
+    expect(r.code, r.stderr).toBe(2);
+    expect(r.stderr).toContain('--maildir ~/Mail/work would be the local store of offlineimap and mbsync at once');
+    expect(r.stderr).not.toMatch(/Signing in/);
+    expect(existsSync(join(e.XDG_CONFIG_HOME, 'mailoauth', 'accounts.json'))).toBe(false);
+  });
+});
