@@ -154,3 +154,33 @@ export function urlUserinfo(s: string): string {
     return /[A-Za-z0-9._~-]/.test(c) ? c : `%${b.toString(16).toUpperCase().padStart(2, '0')}`;
   }).join('');
 }
+
+/** A Python tuple of str literals (getmail's `password_command`, which it eval()s): never through a shell. */
+export function pythonTuple(items: string[]): string {
+  return `(${items.map(pythonStr).join(', ')},)`;
+}
+
+/**
+ * A value in aerc's accounts.conf, read by go-ini 1.63: a value starting with a backquote is taken
+ * raw up to the line's last backquote, so nothing inside is special; unquoted, `#` or `;` would start
+ * a comment anywhere in the line.
+ */
+export function goIniRaw(s: string): string {
+  assertNoControl(s, 'accounts.conf');
+  return `\`${s}\``;
+}
+
+/** A git-config value: double-quoted, with `\` and `"` escaped (git-config(1) "Syntax"); `#` and `;` are literal inside. */
+export function gitConfigString(s: string): string {
+  assertNoControl(s, 'git config');
+  return `"${s.replace(/[\\"]/g, (c) => `\\${c}`)}"`;
+}
+
+/**
+ * An s-nail argument in shell-style ("wysh") quoting: double quotes, inside which `$`, `` ` ``, `"`
+ * and `\` are escaped with `\` (s-nail(1), "Shell-style argument quoting").
+ */
+export function snailString(s: string): string {
+  assertNoControl(s, 's-nail');
+  return `"${s.replace(/[\\"`$]/g, (c) => `\\${c}`)}"`;
+}

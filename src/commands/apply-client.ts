@@ -2,7 +2,9 @@ import * as fs from 'node:fs';
 import { homedir } from 'node:os';
 import type { Account } from '../account.js';
 import { CLIENT_IDS, CLIENTS, isConflict, type ClientId, type RenderOptions } from '../clients/index.js';
+import { managedBlocks } from '../clients/block.js';
 import { checkPrerequisites } from '../clients/prerequisites.js';
+import { systemCaFile } from '../clients/system-ca.js';
 import { systemProbe } from '../clients/system-probe.js';
 import { updateConfig, type BackupLedger } from '../clients/writer.js';
 import type { Deps } from '../deps.js';
@@ -34,11 +36,15 @@ export function parseClient(name: string): ClientId {
   throw new UserError(ExitCode.Usage, `Unknown client "${name}".`, `Use one of: ${CLIENT_IDS.join(', ')}`);
 }
 
+/** The clients named, each once, a client's `requires` before it (git send-email's msmtp block first). */
 export function parseClients(list: string): ClientId[] {
-  return [...new Set(list.split(',').map((s) => s.trim()).filter(Boolean).map(parseClient))];
+  const ids = [...new Set(list.split(',').map((s) => s.trim()).filter(Boolean).map(parseClient))];
+  const rank = (id: ClientId) => (ids.some((other) => CLIENTS[other].requires === id) ? 0 : 1);
+  return [...ids].sort((x, y) => rank(x) - rank(y));
 }
 
-export const renderOptions = (d: Deps, o: ApplyOptions): RenderOptions => ({ bin: d.selfPath, caFile: o.caFile, maildir: o.maildir });
+export const renderOptions = (d: Deps, o: ApplyOptions): RenderOptions =>
+  ({ bin: d.selfPath, caFile: o.caFile, maildir: o.maildir, systemCaFile: systemCaFile((p) => fs.existsSync(p)) });
 
 export function homeOf(env: NodeJS.ProcessEnv): string {
   return env.HOME || homedir();
@@ -51,12 +57,12 @@ export function prerequisiteWarnings(client: ClientId, env: NodeJS.ProcessEnv): 
     `${f.problem}${f.why ? ` ${f.why}` : ''}${f.install?.debian ? ` Install: ${f.install.debian}` : ''}`);
 }
 
-/** Where ACCOUNT's block for `client` goes by default: the client's own rc file (as the client looks for it). */
-export function clientPath(d: Deps, client: ClientId, file?: string): string {
-  return file ?? CLIENTS[client].defaultPath(pathEnv(d), (p) => fs.existsSync(p));
+/** Where ACCOUNT's block for `client` goes unless --file says: the client's own rc file (as the client looks for it). */
+export function clientPath(d: Deps, client: ClientId, accountName: string, file?: string): string {
+  return file ?? CLIENTS[client].defaultPath(pathEnv(d), (p) => fs.existsSync(p), accountName);
 }
 
-const pathEnv = (d: Deps) => ({ HOME: homeOf(d.env), XDG_CONFIG_HOME: d.env.XDG_CONFIG_HOME });
+const pathEnv = (d: Deps) => ({ HOME: homeOf(d.env), XDG_CONFIG_HOME: d.env.XDG_CONFIG_HOME, MAILRC: d.env.MAILRC });
 
 /**
  * ACCOUNT's block for `client`, as it goes into `path` (now holding `text`): a program that keeps
@@ -78,7 +84,7 @@ export function renderBlock(d: Deps, account: Account, client: ClientId, o: Appl
  */
 export function applyClient(d: Deps, account: Account, client: ClientId, o: ApplyOptions, backups: BackupLedger): ApplyResult {
   const c = CLIENTS[client];
-  const path = clientPath(d, client, o.file);
+  const path = clientPath(d, client, account.name, o.file);
   let rendered: ReturnType<typeof renderBlock> | undefined;
   const { plan, written, backupPath } = updateConfig(
     path,
@@ -99,13 +105,24 @@ export function applyClient(d: Deps, account: Account, client: ClientId, o: Appl
     }
   }
   return { client, path, changed: plan.changed, written, diff: plan.diff, backupPath,
-    warnings: [...rendered!.warnings, ...prerequisiteWarnings(client, d.env)] };
+    warnings: [...rendered!.warnings, ...requiredBlockWarnings(d, account.name, client), ...prerequisiteWarnings(client, d.env)] };
+}
+
+/** A block that works through another client's block (git send-email through msmtp's) says when that one is missing. */
+function requiredBlockWarnings(d: Deps, accountName: string, client: ClientId): string[] {
+  const needed = CLIENTS[client].requires;
+  if (!needed) return [];
+  const path = clientPath(d, needed, accountName);
+  const text = fs.existsSync(path) ? fs.readFileSync(path, 'utf8') : '';
+  if (managedBlocks(text).some((b) => b.name === accountName)) return [];
+  return [`${client} sends through ${needed}'s account ${accountName}, and ${path} has no mailoauth block for it. ` +
+    `Write it: mailoauth config ${accountName} --client ${needed} --write`];
 }
 
 /** Remove ACCOUNT's managed block from one client's config file, if the file has one. */
 export function removeClient(d: Deps, accountName: string, client: ClientId, o: { dryRun?: boolean }, backups: BackupLedger): ApplyResult | undefined {
   const c = CLIENTS[client];
-  const path = clientPath(d, client);
+  const path = clientPath(d, client, accountName);
   if (!fs.existsSync(path)) return undefined;
   const { plan, written, backupPath } = updateConfig(
     path,

@@ -19,7 +19,7 @@ export async function configCommand(d: Deps, name: string, o: ConfigOptions): Pr
   const client = parseClient(o.client);
   if (!o.write) {
     // The block --write would write: the same Maildir decision, from the file as it is now.
-    const path = clientPath(d, client, o.file);
+    const path = clientPath(d, client, account.name, o.file);
     d.stdout.write(renderBlock(d, account, client, o, path, readConfig(path, { fs }).text).block);
     for (const w of prerequisiteWarnings(client, d.env)) d.stderr.write(`warning: ${w}\n`);
     return;

@@ -36,10 +36,23 @@ function realStore(store: string, home: string): string {
   }
 }
 
+const listDir = (dir: string) => {
+  try {
+    return fs.readdirSync(dir);
+  } catch {
+    return [];
+  }
+};
+
 /** Every managed block's store in every config file of a program that keeps mail locally, plus `extra`. */
-export function storeUses(env: PathEnv, extra: { client: ClientId; file: string }): StoreUse[] {
+export function storeUses(env: PathEnv, accountName: string, extra: { client: ClientId; file: string }): StoreUse[] {
   const exists = (p: string) => fs.existsSync(p);
-  const files = CLIENT_IDS.flatMap((id) => (CLIENTS[id].localStore ? [{ client: id, file: CLIENTS[id].defaultPath(env, exists) }] : []));
+  const files = CLIENT_IDS.flatMap((id) => {
+    const support = CLIENTS[id].localStore;
+    if (!support) return [];
+    const found = support.files?.(env, exists, listDir) ?? [CLIENTS[id].defaultPath(env, exists, accountName)];
+    return found.map((file) => ({ client: id, file }));
+  });
   const seen = new Set<string>();
   return [...files, extra].flatMap(({ client, file }) => {
     const real = realFile(file);
@@ -71,7 +84,7 @@ export function decideLocalStore(env: PathEnv, account: Account, client: ClientI
   const store = chooseStore(client, account.name, given, existing);
   const canonical = (s: string) => realStore(s, env.HOME);
   const candidate: StoreUse = { client, account: account.name, file, store };
-  const clash = findClash(candidate, storeUses(env, { client, file: path }), canonical);
+  const clash = findClash(candidate, storeUses(env, account.name, { client, file: path }), canonical);
   if (clash) {
     const fallback = defaultStore(client, account.name);
     const fits = !storesOverlap(canonical(fallback), canonical(clash.store));

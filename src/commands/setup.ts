@@ -122,7 +122,7 @@ async function detectForFlags(d: Deps, o: SetupOptions): Promise<Detection | und
 }
 
 /** Clients that send mail: an SMTP refusal matters to them. */
-const SENDERS = ['msmtp', 'mutt', 'neomutt'];
+const SENDERS = ['msmtp', 'mutt', 'neomutt', 'aerc', 'git-send-email', 's-nail'];
 
 /**
  * Log in to IMAP and SMTP with the new token before any config is written (SPEC, wizard step 5).
@@ -152,6 +152,7 @@ async function writeClients(d: Deps, account: Account, o: SetupOptions, interact
   let clients = o.clients !== undefined ? parseClients(o.clients) : [];
   if (o.clients === undefined && interactive) {
     const { systemProbe } = await import('../clients/system-probe.js');
+    const { isInstalled } = await import('../clients/prerequisites.js');
     const probe = systemProbe(d.env);
     clients = await d.prompt.checkbox({
       id: 'clients',
@@ -159,7 +160,7 @@ async function writeClients(d: Deps, account: Account, o: SetupOptions, interact
       // Preselect what is installed; mutt only when neomutt is not (they usually share ~/.muttrc).
       choices: CLIENT_IDS.map((c) => {
         const p = CLIENTS[c].prerequisites();
-        return { value: c, name: c, checked: probe.run(p.program, p.versionArgs) !== null };
+        return { value: c, name: c, checked: isInstalled(p, probe) };
       }).map((ch, _, all) => ({ ...ch, checked: ch.checked && !(ch.value === 'mutt' && all.some((x) => x.value === 'neomutt' && x.checked)) })),
     });
   }

@@ -5,7 +5,7 @@ import {
   absoluteStore, chooseStore, clashError, defaultStore, findClash, storesOverlap, storeUsesIn, type StoreUse,
 } from '../../src/clients/local-store.js';
 import { ExitCode } from '../../src/errors.js';
-import { account, BIN } from './support.js';
+import { account, BIN, ropts } from './support.js';
 
 /**
  * Two programs on one Maildir upload each other's copies as new mail: the decisions that keep every
@@ -36,10 +36,10 @@ describe('default stores', () => {
     const a = account();
     const read = CLIENTS[id].localStore!.read;
     const body = (b: string) => b.split('\n').slice(1, -1).join('\n');
-    expect(read(body(CLIENTS[id].render(a, { bin: BIN })))).toMatch(new RegExp(`^~/Mail/${id}/work/?$`));
+    expect(read(body(CLIENTS[id].render(a, ropts())))).toMatch(new RegExp(`^~/Mail/${id}/work/?$`));
     // What each syntax must escape: `%` for ConfigParser, `\` for mbsyncrc; spaces, `#` and `;`.
     for (const maildir of ['/m/dir with space/#2; x', '/m/100% \\mail', '~/Mail']) {
-      const uses = storeUsesIn(id as ClientId, '/rc', CLIENTS[id].render(a, { bin: BIN, maildir }), CLIENTS[id].localStore!.read);
+      const uses = storeUsesIn(id as ClientId, '/rc', CLIENTS[id].render(a, ropts({ maildir })), CLIENTS[id].localStore!.read);
       expect(uses).toEqual([{ client: id, account: 'work', file: '/rc', store: maildir }]);
     }
   });

@@ -109,6 +109,47 @@ describe('mailoauth remove', () => {
   });
 });
 
+describe('the programs added with issue 16', () => {
+  /** Where each block lands for account work in a fresh HOME (getmail: one rc file per account). */
+  const files = (e: { HOME: string; XDG_CONFIG_HOME: string }) => ({
+    aerc: join(e.XDG_CONFIG_HOME, 'aerc', 'accounts.conf'),
+    getmail: join(e.XDG_CONFIG_HOME, 'getmail', 'getmailrc-work'),
+    'git-send-email': join(e.HOME, '.gitconfig'),
+    's-nail': join(e.HOME, '.mailrc'),
+  });
+
+  it('--write puts each block where the program reads it (0600, beside the user\'s own lines); remove takes them out again', async () => {
+    const e = withAccount();
+    const mine = '[user]\n\tname = Ann\n';
+    writeFileSync(join(e.HOME, '.gitconfig'), mine, { mode: 0o644 });
+    for (const client of Object.keys(files(e))) {
+      const r = await run(['config', 'work', '--client', client, '--write'], e);
+      expect(r.code, `${client}: ${r.stderr}`).toBe(0);
+    }
+    for (const [client, file] of Object.entries(files(e))) {
+      expect(readFileSync(file, 'utf8'), client).toMatch(/^# >>> mailoauth work >>>$/m);
+      expect(statSync(file).mode & 0o777, client).toBe(client === 'git-send-email' ? 0o644 : 0o600);
+    }
+    expect(readFileSync(files(e)['git-send-email'], 'utf8').startsWith(mine)).toBe(true);
+    // getmail wants its Maildir with cur/new/tmp before the first run.
+    for (const sub of ['cur', 'new', 'tmp']) expect(existsSync(join(e.HOME, 'Mail', 'getmail', 'work', sub))).toBe(true);
+    const removed = await run(['remove', 'work', '--yes'], e);
+    expect(removed.code, removed.stderr).toBe(0);
+    for (const [client, file] of Object.entries(files(e))) expect(readFileSync(file, 'utf8'), client).not.toContain('mailoauth work');
+    expect(readFileSync(files(e)['git-send-email'], 'utf8')).toBe(mine);
+  });
+
+  it('git send-email without msmtp\'s block for the account: written, with a warning that names the fix', async () => {
+    const e = withAccount();
+    const r = await run(['config', 'work', '--client', 'git-send-email', '--write'], e);
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stderr).toMatch(/warning: git-send-email sends through msmtp's account work, and .*\.msmtprc has no mailoauth block for it\. Write it: mailoauth config work --client msmtp --write/);
+    expect((await run(['config', 'work', '--client', 'msmtp', '--write'], e)).code).toBe(0);
+    const again = await run(['config', 'work', '--client', 'git-send-email', '--write'], e);
+    expect(again.stderr).not.toMatch(/sends through msmtp/);
+  });
+});
+
 describe('local mail stores never overlap', () => {
   const rc = (e: { HOME: string }, client: 'offlineimap' | 'mbsync') => join(e.HOME, client === 'offlineimap' ? '.offlineimaprc' : '.mbsyncrc');
   const write = (e: NodeJS.ProcessEnv, client: string, ...extra: string[]) => run(['config', 'work', '--client', client, '--write', ...extra], e);
