@@ -5,7 +5,7 @@ import {
   maildirOf, xdgConfigHome, type Client, type LocalStoreSupport, type MergeOptions, type PathEnv, type RenderOptions,
 } from './client.js';
 import type { Prerequisites } from './prerequisites.js';
-import { pythonTuple } from './quote.js';
+import { assertNoExpandvars, pythonTuple } from './quote.js';
 import { fillTemplate, loadTemplate } from './templates.js';
 import { assertRenderable } from './validate.js';
 
@@ -31,13 +31,8 @@ export function render(a: Account, opts: RenderOptions): string {
       'system CA bundles exists here.', 'Name one: mailoauth config ACCOUNT --client getmail --write --ca-file /path/to/ca-bundle.pem');
   }
   const maildir = maildirOf('getmail', a, opts);
-  for (const [what, path] of [['Maildir', maildir], ['CA certificate', caFile]] as const) {
-    if (path.includes('$')) {
-      throw new UserError(ExitCode.Usage,
-        `getmail expands $VARIABLES in the ${what} path ${JSON.stringify(path)} and has no way to escape a "$", ` +
-        'so mailoauth won\'t write it there.', `Use a ${what} path without "$" (a symlink to it will do).`);
-    }
-  }
+  // ConfMaildirPath and ConfFile pass both through os.path.expandvars.
+  assertNoExpandvars('getmail', { Maildir: maildir, 'CA certificate': caFile });
   return wrapBlock(a.name, fillTemplate(loadTemplate('getmailrc'), {
     imapHost: a.imap.host,
     imapPort: String(a.imap.port),

@@ -7,7 +7,7 @@ import {
 } from './client.js';
 import { addAccount, removeAccount } from './offlineimap-accounts.js';
 import type { Prerequisites } from './prerequisites.js';
-import { iniValue, pythonList } from './quote.js';
+import { assertNoExpandvars, iniValue, pythonList } from './quote.js';
 import { fillTemplate, loadTemplate } from './templates.js';
 import { assertRenderable } from './validate.js';
 
@@ -30,14 +30,8 @@ export function render(a: Account, opts: RenderOptions): string {
       `on ${a.imap.host}:${a.imap.port} for it.`,
       'Use the IMAPS port (implicit TLS, usually 993): --imap-port 993');
   }
-  for (const [what, path] of [['Maildir', opts.maildir], ['CA certificate', opts.caFile]] as const) {
-    // Maildir.getlocalroot and IMAP.getsslcacertfile pass these through os.path.expandvars, which has no escape.
-    if (path?.includes('$')) {
-      throw new UserError(ExitCode.Usage,
-        `offlineimap expands $VARIABLES in the ${what} path ${JSON.stringify(path)} and has no way to escape a "$", ` +
-        'so mailoauth won\'t write it there.', `Use a ${what} path without "$" (a symlink to it will do).`);
-    }
-  }
+  // Maildir.getlocalroot and IMAP.getsslcacertfile pass both through os.path.expandvars.
+  assertNoExpandvars('offlineimap', { Maildir: opts.maildir, 'CA certificate': opts.caFile });
   return wrapBlock(a.name, fillTemplate(loadTemplate('offlineimap.rc'), {
     name: a.name,
     imapHost: a.imap.host,

@@ -51,6 +51,20 @@ export function assertSafePath(path: string, what: string, opts: { allowTilde?: 
   }
 }
 
+/**
+ * For programs that pass a path through Python's os.path.expandvars (offlineimap, getmail): `$NAME`
+ * would be replaced and there is no escape, so a path with `$` is refused.
+ */
+export function assertNoExpandvars(program: string, paths: Record<string, string | undefined>): void {
+  for (const [what, path] of Object.entries(paths)) {
+    if (path?.includes('$')) {
+      throw new UserError(ExitCode.Usage,
+        `${program} expands $VARIABLES in the ${what} path ${JSON.stringify(path)} and has no way to escape a "$", ` +
+        'so mailoauth won\'t write it there.', `Use a ${what} path without "$" (a symlink to it will do).`);
+    }
+  }
+}
+
 /** Host names and IPv4 addresses only: they appear unquoted in URLs and config lines. */
 const HOST = /^[A-Za-z0-9](?:[A-Za-z0-9.-]*[A-Za-z0-9])?$/;
 

@@ -214,8 +214,36 @@ describe('client-specific decisions', () => {
     expect(block).not.toContain('/etc/ssl/certs/ca-certificates.crt');
   });
 
-  it.each([['maildir', '/m/$HOME/x'], ['caFile', '/etc/${X}/ca.pem']])('offlineimap refuses a "$" in the %s path: it expands $VARIABLES there', (key, path) => {
-    expect(() => CLIENTS.offlineimap.render(a, { bin: BIN, [key]: path })).toThrow(/expands \$VARIABLES/);
+  it.each([
+    ['offlineimap', 'maildir', '/m/$HOME/x'], ['offlineimap', 'caFile', '/etc/${X}/ca.pem'],
+    ['getmail', 'maildir', '/m/$HOME/x'], ['getmail', 'caFile', '/etc/${X}/ca.pem'],
+  ] as Array<[ClientId, string, string]>)('%s refuses a "$" in the %s path: it expands $VARIABLES there', (id, key, path) => {
+    expect(() => CLIENTS[id].render(a, ropts({ [key]: path }))).toThrow(new RegExp(`${id} expands \\$VARIABLES`));
+  });
+
+  it('getmail always names a CA file (it verifies nothing without one): --ca-file, else the system bundle, else refused', () => {
+    expect(CLIENTS.getmail.render(a, ropts({ caFile: '/my/ca.pem' }))).toMatch(/^ca_certs = \/my\/ca\.pem$/m);
+    expect(CLIENTS.getmail.render(a, ropts())).toMatch(/^ca_certs = \/etc\/ssl\/certs\/ca-certificates\.crt$/m);
+    expect(() => CLIENTS.getmail.render(a, ropts({ systemCaFile: undefined }))).toThrow(/only against a CA file/);
+  });
+
+  it.each(['getmail', 'offlineimap'] as ClientId[])('%s refuses IMAP STARTTLS for the token', (id) => {
+    const a2 = account({ imap: { host: 'imap.example.org', port: 143, tls: 'starttls' } });
+    expect(() => CLIENTS[id].render(a2, ropts())).toThrow(/STARTTLS/);
+  });
+
+  it.each([
+    ['implicit', 'imaps+xoauth2://me%40contoso.com@outlook.office365.com:993', 'smtps+xoauth2://me%40contoso.com@smtp.office365.com:465', false],
+    ['starttls', 'imap+xoauth2://me%40contoso.com@outlook.office365.com:143', 'smtp+xoauth2://me%40contoso.com@smtp.office365.com:587', true],
+  ] as const)('aerc URLs for %s TLS', (tls, source, outgoing, starttls) => {
+    const a2 = account({
+      imap: { host: 'outlook.office365.com', port: tls === 'implicit' ? 993 : 143, tls },
+      smtp: { host: 'smtp.office365.com', port: tls === 'implicit' ? 465 : 587, tls },
+    });
+    const block = CLIENTS.aerc.render(a2, ropts());
+    expect(block).toContain(`source = \`${source}\``);
+    expect(block).toContain(`outgoing = \`${outgoing}\``);
+    expect(block.includes('smtp-starttls = yes')).toBe(starttls);
   });
 
   it('offlineimap refuses IMAP STARTTLS: offlineimap3 would not verify the certificate', () => {

@@ -52,7 +52,7 @@ describe('pythonStr', () => {
 describe('the new clients\' syntaxes, read back by the real parsers', () => {
   const NO_TAB = HOSTILE.filter((h) => !h.includes('\t'));
 
-  it.skipIf(skipWithout('gitConfigString through git config', ['git']))('git config --get gives back every value (getmail-style quotes, # and ; included)', () => {
+  it.skipIf(skipWithout('gitConfigString through git config', ['git']))('git config --get gives back every value (quotes, # and ; included)', () => {
     const file = join(mkdtempSync(join(tmpdir(), 'mailoauth-quote-')), 'gitconfig');
     const values = [...NO_TAB, 'a"b', '#not a comment', 'x ; y'];
     writeFileSync(file, `[sendemail "work"]\n${values.map((v, i) => `\tv${i} = ${gitConfigString(v)}\n`).join('')}`);
