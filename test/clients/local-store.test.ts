@@ -17,8 +17,8 @@ const HOME = '/home/me';
 const canonical = (s: string) => absoluteStore(s, HOME);
 
 describe('default stores', () => {
-  it('the programs that keep mail locally are offlineimap and mbsync (and only they have a store to read back)', () => {
-    expect(LOCAL).toEqual(expect.arrayContaining(['offlineimap', 'mbsync']));
+  it('the programs that keep mail locally are offlineimap, mbsync and getmail (and only they have a store to read back)', () => {
+    expect(LOCAL).toEqual(['offlineimap', 'mbsync', 'getmail']);
     for (const id of CLIENT_IDS.filter((c) => !LOCAL.includes(c))) expect(CLIENTS[id].localStore).toBeUndefined();
   });
 

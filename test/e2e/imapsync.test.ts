@@ -25,7 +25,7 @@ import { IMAPSYNC, programVersion } from './programs.js';
 const skip = skipWithout('e2e: imapsync with mailoauth export', [...TOOLS, IMAPSYNC]);
 const BOB = 'bob@contoso.example';
 /** Seconds a token of the second journey stays outside the refresh margin. */
-const HEADROOM_S = 25;
+const HEADROOM_S = 15;
 const SUBJECTS = SEED.map((m) => m.subject).sort();
 
 describe.skipIf(skip)('journeys: imapsync migrates between two mailboxes with token files from mailoauth export', () => {
