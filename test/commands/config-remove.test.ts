@@ -210,6 +210,14 @@ describe('local mail stores never overlap', () => {
     expect(moved.stderr).toMatch(/mbsync's mail for work moves from ~\/Mail\/work to ~\/Mail\/mbsync\/work\. mbsync keeps its sync state inside the Maildir/);
   });
 
+  it('getmail\'s Maildir counts too: its per-account rc files are read for the check', async () => {
+    const e = withAccount();
+    expect((await write(e, 'getmail')).code).toBe(0);
+    const r = await write(e, 'mbsync', '--maildir', '~/Mail/getmail/work');
+    expect(r.code, r.stderr).toBe(2);
+    expect(r.stderr).toContain(`getmail's block for work (${e.XDG_CONFIG_HOME}/getmail/getmailrc-work)`);
+  });
+
   it('setup --maildir with two programs that keep mail locally: exit 2 before any sign-in', async () => {
     const e = testEnv({});
     const r = await run(['setup', '--yes', '--email', 'ann@contoso.example', '--store', 'file', '--flow', 'device',
