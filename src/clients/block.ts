@@ -205,6 +205,17 @@ function definedElsewhere(existing: string, name: string, patterns: RegExp[]): s
   return undefined;
 }
 
+/** Every well-formed managed block in a file: its account name and the text between its marker lines. */
+export function managedBlocks(existing: string): Array<{ name: string; body: string }> {
+  const lines = splitFile(existing);
+  const names = new Set(lines.flatMap((l) => /^# >>> mailoauth (\S+) >>>\s*$/.exec(l.text)?.[1] ?? []));
+  return [...names].flatMap((name) => {
+    const where = locate(lines, name);
+    if (where.kind !== 'found') return [];
+    return [{ name, body: lines.slice(where.begin + 1, where.end).map((l) => l.text).join('\n') }];
+  });
+}
+
 /** `s` as a literal inside a RegExp (account names hold `.` and `+`). */
 export const regexLiteral = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 

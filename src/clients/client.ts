@@ -1,5 +1,6 @@
 import type { Account } from '../account.js';
 import type { MergeResult } from './block.js';
+import { chooseStore } from './local-store.js';
 import type { Prerequisites } from './prerequisites.js';
 
 /** What a block needs besides the account: where mailoauth lives and where mail and CAs are. */
@@ -8,8 +9,13 @@ export interface RenderOptions {
   bin: string;
   /** CA bundle to trust. Clients whose default is the system store only name it when given. */
   caFile?: string;
-  /** Local Maildir root for offlineimap/mbsync; `~/Mail/<name>` when absent. */
+  /** Local Maildir of a program that keeps mail locally; its own `~/Mail/<client>/<name>` when absent. */
   maildir?: string;
+  /**
+   * The system's CA bundle, found when the block is written, for programs that verify a server only
+   * against a file they are given (getmail). Absent when none of the known locations exists.
+   */
+  systemCaFile?: string;
 }
 
 export interface MergeOptions {
@@ -23,9 +29,11 @@ export interface MergeOptions {
 export interface PathEnv {
   HOME: string;
   XDG_CONFIG_HOME?: string;
+  /** s-nail's rc file, when set (s-nail(1) ENVIRONMENT). */
+  MAILRC?: string;
 }
 
-export const CLIENT_IDS = ['offlineimap', 'mbsync', 'mutt', 'neomutt', 'msmtp'] as const;
+export const CLIENT_IDS = ['offlineimap', 'mbsync', 'mutt', 'neomutt', 'msmtp', 'aerc', 'getmail', 'git-send-email', 's-nail'] as const;
 export type ClientId = (typeof CLIENT_IDS)[number];
 
 /** One mail client: pure decisions only; the writer performs them. */
@@ -34,10 +42,24 @@ export interface Client {
   render(account: Account, opts: RenderOptions): string;
   merge(existing: string, account: Account, block: string, opts?: MergeOptions): MergeResult;
   unmerge(existing: string, accountName: string): MergeResult;
-  defaultPath(env: PathEnv, exists: (path: string) => boolean): string;
+  /** Where the block goes, as the program looks for its config; most keep every account in one file, getmail one per account. */
+  defaultPath(env: PathEnv, exists: (path: string) => boolean, accountName: string): string;
   prerequisites(): Prerequisites;
   /** Directories that must exist before the client's first run (`~/` still to be expanded), if any. */
   directories?(account: Account, opts: RenderOptions): string[];
+  /** Programs that keep mail in a local Maildir: no two managed blocks may share one (see local-store.ts). */
+  localStore?: LocalStoreSupport;
+  /** The block uses this client's block for the same account (git send-email sends through msmtp's). */
+  requires?: ClientId;
+}
+
+export interface LocalStoreSupport {
+  /** The store a block of this client names, read back from the block's body (as written). */
+  read(blockBody: string): string | undefined;
+  /** What pointing this program at another directory does to its sync state (said in the clash fix). */
+  moveNote: string;
+  /** Every config file that may hold this program's blocks, when that is more than its default file (getmail: one per account). */
+  files?(env: PathEnv, exists: (path: string) => boolean, listDir: (dir: string) => string[]): string[];
 }
 
 /** The XDG config base: $XDG_CONFIG_HOME when set and absolute (the spec ignores relative ones), else ~/.config. */
@@ -51,7 +73,5 @@ export function firstExisting(candidates: string[], exists: (p: string) => boole
   return candidates.find((p) => exists(p)) ?? fallback;
 }
 
-export const DEFAULT_CA_FILE = '/etc/ssl/certs/ca-certificates.crt';
-
-/** `~/Mail/<name>` unless given: `~` is expanded by offlineimap and mbsync themselves. */
-export const maildirOf = (a: Account, opts: RenderOptions) => (opts.maildir ?? `~/Mail/${a.name}`).replace(/\/+$/, '');
+/** The block's local store: the one given, else the client's own default (`~` is expanded by the programs themselves). */
+export const maildirOf = (client: ClientId, a: Account, opts: RenderOptions) => chooseStore(client, a.name, opts.maildir);

@@ -1,6 +1,8 @@
 import type { Account, TlsMode } from '../account.js';
 import { mergeBlock, regexLiteral, unmergeBlock, wrapBlock, type MergeResult } from './block.js';
-import { firstExisting, maildirOf, xdgConfigHome, type Client, type MergeOptions, type PathEnv, type RenderOptions } from './client.js';
+import {
+  firstExisting, maildirOf, xdgConfigHome, type Client, type LocalStoreSupport, type MergeOptions, type PathEnv, type RenderOptions,
+} from './client.js';
 import type { Prerequisites } from './prerequisites.js';
 import { mbsyncString, shellCommand } from './quote.js';
 import { fillTemplate, loadTemplate } from './templates.js';
@@ -11,7 +13,7 @@ const SSL_TYPE: Record<TlsMode, string> = { implicit: 'IMAPS', starttls: 'STARTT
 
 export function render(a: Account, opts: RenderOptions): string {
   assertRenderable(a, opts);
-  const maildir = maildirOf(a, opts);
+  const maildir = maildirOf('mbsync', a, opts);
   return wrapBlock(a.name, fillTemplate(loadTemplate('mbsync.rc'), {
     name: a.name,
     imapHost: a.imap.host,
@@ -75,7 +77,14 @@ export function prerequisites(): Prerequisites {
 
 /** mbsync 1.4 stops with "cannot open store" when the Maildir root is missing; it creates the folders inside. */
 export function directories(a: Account, opts: RenderOptions): string[] {
-  return [maildirOf(a, opts)];
+  return [maildirOf('mbsync', a, opts)];
 }
 
-export const mbsync: Client = { id: 'mbsync', render, merge, unmerge, defaultPath, prerequisites, directories };
+/** The MaildirStore's `Path "…/"`, unquoted (mbsyncString escaped backslashes and double quotes). */
+export const localStore: LocalStoreSupport = {
+  read: (body) => /^Path "((?:[^"\\]|\\.)*)"$/m.exec(body)?.[1]?.replace(/\\(.)/g, '$1'),
+  moveNote: 'mbsync keeps its sync state inside the Maildir (SyncState *): in a new, empty directory it downloads ' +
+    'everything again and changes nothing on the server.',
+};
+
+export const mbsync: Client = { id: 'mbsync', render, merge, unmerge, defaultPath, prerequisites, directories, localStore };

@@ -2,12 +2,12 @@ import type { Account } from '../account.js';
 import { ExitCode, UserError } from '../errors.js';
 import { isConflict, mergeBlock, regexLiteral, unmergeBlock, wrapBlock, type MergeResult } from './block.js';
 import {
-  DEFAULT_CA_FILE, firstExisting, maildirOf, xdgConfigHome,
-  type Client, type MergeOptions, type PathEnv, type RenderOptions,
+  firstExisting, maildirOf, xdgConfigHome,
+  type Client, type LocalStoreSupport, type MergeOptions, type PathEnv, type RenderOptions,
 } from './client.js';
 import { addAccount, removeAccount } from './offlineimap-accounts.js';
 import type { Prerequisites } from './prerequisites.js';
-import { iniValue, pythonList } from './quote.js';
+import { assertNoExpandvars, iniValue, pythonList } from './quote.js';
 import { fillTemplate, loadTemplate } from './templates.js';
 import { assertRenderable } from './validate.js';
 
@@ -30,6 +30,8 @@ export function render(a: Account, opts: RenderOptions): string {
       `on ${a.imap.host}:${a.imap.port} for it.`,
       'Use the IMAPS port (implicit TLS, usually 993): --imap-port 993');
   }
+  // Maildir.getlocalroot and IMAP.getsslcacertfile pass both through os.path.expandvars.
+  assertNoExpandvars('offlineimap', { Maildir: opts.maildir, 'CA certificate': opts.caFile });
   return wrapBlock(a.name, fillTemplate(loadTemplate('offlineimap.rc'), {
     name: a.name,
     imapHost: a.imap.host,
@@ -37,9 +39,11 @@ export function render(a: Account, opts: RenderOptions): string {
     email: iniValue(a.email),
     ssl: 'yes',
     starttls: 'no',
-    caFile: iniValue(opts.caFile ?? DEFAULT_CA_FILE),
+    // offlineimap3's own name for the system CA bundle: it looks up the distribution's file itself
+    // (utils/distro_utils.py) and stops with an error when it knows none, never without verifying.
+    caFile: opts.caFile === undefined ? 'OS-DEFAULT' : iniValue(opts.caFile),
     tokenArgv: iniValue(pythonList([opts.bin, 'token', a.name])),
-    maildir: iniValue(maildirOf(a, opts)),
+    maildir: iniValue(maildirOf('offlineimap', a, opts)),
   }));
 }
 
@@ -87,4 +91,11 @@ export function prerequisites(): Prerequisites {
   };
 }
 
-export const offlineimap: Client = { id: 'offlineimap', render, merge, unmerge, defaultPath, prerequisites };
+/** `localfolders = …` in the block's local repository, `%%` read back as `%` (ConfigParser interpolation). */
+export const localStore: LocalStoreSupport = {
+  read: (body) => /^localfolders = (.*)$/m.exec(body)?.[1]?.replace(/%%/g, '%'),
+  moveNote: 'offlineimap keeps its sync state in ~/.offlineimap, outside the Maildir: move the folders along ' +
+    '(mv OLD NEW) before its next run, or it takes the missing messages for deleted ones and deletes them on the server.',
+};
+
+export const offlineimap: Client = { id: 'offlineimap', render, merge, unmerge, defaultPath, prerequisites, localStore };

@@ -22,6 +22,8 @@ export interface FileCheck {
   envDirs?: string;
   file: RegExp;
   install: InstallHints;
+  /** Without it the program is not really there (git without git send-email): see isInstalled. */
+  part?: boolean;
 }
 
 export interface Prerequisites {
@@ -77,6 +79,12 @@ function expandDirs(check: FileCheck, probe: Probe): string[] {
     const parent = d.slice(0, star);
     return (probe.listDir(parent) ?? []).map((e) => `${parent}/${e}/${d.slice(star + 3)}`);
   });
+}
+
+/** The program runs, and the files that are part of it exist: what the wizard preselects. */
+export function isInstalled(p: Prerequisites, probe: Probe): boolean {
+  if (probe.run(p.program, p.versionArgs) === null) return false;
+  return p.files.filter((f) => f.part).every((f) => expandDirs(f, probe).some((d) => (probe.listDir(d) ?? []).some((e) => f.file.test(e))));
 }
 
 export function checkPrerequisites(p: Prerequisites, probe: Probe): PrerequisiteReport {

@@ -51,6 +51,20 @@ export function assertSafePath(path: string, what: string, opts: { allowTilde?: 
   }
 }
 
+/**
+ * For programs that pass a path through Python's os.path.expandvars (offlineimap, getmail): `$NAME`
+ * would be replaced and there is no escape, so a path with `$` is refused.
+ */
+export function assertNoExpandvars(program: string, paths: Record<string, string | undefined>): void {
+  for (const [what, path] of Object.entries(paths)) {
+    if (path?.includes('$')) {
+      throw new UserError(ExitCode.Usage,
+        `${program} expands $VARIABLES in the ${what} path ${JSON.stringify(path)} and has no way to escape a "$", ` +
+        'so mailoauth won\'t write it there.', `Use a ${what} path without "$" (a symlink to it will do).`);
+    }
+  }
+}
+
 /** Host names and IPv4 addresses only: they appear unquoted in URLs and config lines. */
 const HOST = /^[A-Za-z0-9](?:[A-Za-z0-9.-]*[A-Za-z0-9])?$/;
 
@@ -153,4 +167,34 @@ export function urlUserinfo(s: string): string {
     const c = String.fromCharCode(b);
     return /[A-Za-z0-9._~-]/.test(c) ? c : `%${b.toString(16).toUpperCase().padStart(2, '0')}`;
   }).join('');
+}
+
+/** A Python tuple of str literals (getmail's `password_command`, which it eval()s): never through a shell. */
+export function pythonTuple(items: string[]): string {
+  return `(${items.map(pythonStr).join(', ')},)`;
+}
+
+/**
+ * A value in aerc's accounts.conf, read by go-ini 1.63: a value starting with a backquote is taken
+ * raw up to the line's last backquote, so nothing inside is special; unquoted, `#` or `;` would start
+ * a comment anywhere in the line.
+ */
+export function goIniRaw(s: string): string {
+  assertNoControl(s, 'accounts.conf');
+  return `\`${s}\``;
+}
+
+/** A git-config value: double-quoted, with `\` and `"` escaped (git-config(1) "Syntax"); `#` and `;` are literal inside. */
+export function gitConfigString(s: string): string {
+  assertNoControl(s, 'git config');
+  return `"${s.replace(/[\\"]/g, (c) => `\\${c}`)}"`;
+}
+
+/**
+ * An s-nail argument in shell-style ("wysh") quoting: double quotes, inside which `$`, `` ` ``, `"`
+ * and `\` are escaped with `\` (s-nail(1), "Shell-style argument quoting").
+ */
+export function snailString(s: string): string {
+  assertNoControl(s, 's-nail');
+  return `"${s.replace(/[\\"`$]/g, (c) => `\\${c}`)}"`;
 }

@@ -32,14 +32,14 @@ export function loadTemplate(file: string): string {
 
 /**
  * Fill `{{name}}` placeholders with values the caller already quoted for the target syntax.
- * A line holding nothing but a placeholder whose value is empty is dropped, so optional settings
+ * A line holding nothing but a placeholder (and indentation) whose value is empty is dropped, so optional settings
  * (e.g. mutt's certificate_file) leave no blank line. Unknown or unused placeholders are bugs.
  */
 export function fillTemplate(template: string, values: Record<string, string>): string {
   const used = new Set<string>();
   const lines: string[] = [];
   for (const line of template.split('\n')) {
-    const only = /^\{\{(\w+)\}\}$/.exec(line);
+    const only = /^\s*\{\{(\w+)\}\}$/.exec(line);
     if (only && values[only[1]!] === '') {
       used.add(only[1]!);
       continue;

@@ -2,11 +2,14 @@ import * as fs from 'node:fs';
 import { homedir } from 'node:os';
 import type { Account } from '../account.js';
 import { CLIENT_IDS, CLIENTS, isConflict, type ClientId, type RenderOptions } from '../clients/index.js';
+import { managedBlocks } from '../clients/block.js';
 import { checkPrerequisites } from '../clients/prerequisites.js';
+import { systemCaFile } from '../clients/system-ca.js';
 import { systemProbe } from '../clients/system-probe.js';
 import { updateConfig, type BackupLedger } from '../clients/writer.js';
 import type { Deps } from '../deps.js';
 import { ExitCode, UserError } from '../errors.js';
+import { decideLocalStore } from './local-store-check.js';
 
 export interface ApplyOptions {
   /** Config file to edit instead of the client's default. */
@@ -33,11 +36,15 @@ export function parseClient(name: string): ClientId {
   throw new UserError(ExitCode.Usage, `Unknown client "${name}".`, `Use one of: ${CLIENT_IDS.join(', ')}`);
 }
 
+/** The clients named, each once, a client's `requires` before it (git send-email's msmtp block first). */
 export function parseClients(list: string): ClientId[] {
-  return [...new Set(list.split(',').map((s) => s.trim()).filter(Boolean).map(parseClient))];
+  const ids = [...new Set(list.split(',').map((s) => s.trim()).filter(Boolean).map(parseClient))];
+  const rank = (id: ClientId) => (ids.some((other) => CLIENTS[other].requires === id) ? 0 : 1);
+  return [...ids].sort((x, y) => rank(x) - rank(y));
 }
 
-export const renderOptions = (d: Deps, o: ApplyOptions): RenderOptions => ({ bin: d.selfPath, caFile: o.caFile, maildir: o.maildir });
+export const renderOptions = (d: Deps, o: ApplyOptions): RenderOptions =>
+  ({ bin: d.selfPath, caFile: o.caFile, maildir: o.maildir, systemCaFile: systemCaFile((p) => fs.existsSync(p)) });
 
 export function homeOf(env: NodeJS.ProcessEnv): string {
   return env.HOME || homedir();
@@ -50,20 +57,40 @@ export function prerequisiteWarnings(client: ClientId, env: NodeJS.ProcessEnv): 
     `${f.problem}${f.why ? ` ${f.why}` : ''}${f.install?.debian ? ` Install: ${f.install.debian}` : ''}`);
 }
 
+/** Where ACCOUNT's block for `client` goes unless --file says: the client's own rc file (as the client looks for it). */
+export function clientPath(d: Deps, client: ClientId, accountName: string, file?: string): string {
+  return file ?? CLIENTS[client].defaultPath(pathEnv(d), (p) => fs.existsSync(p), accountName);
+}
+
+const pathEnv = (d: Deps) => ({ HOME: homeOf(d.env), XDG_CONFIG_HOME: d.env.XDG_CONFIG_HOME, MAILRC: d.env.MAILRC });
+
+/**
+ * ACCOUNT's block for `client`, as it goes into `path` (now holding `text`): a program that keeps
+ * mail locally keeps the Maildir its existing block names, and no other managed block's (local-store-check.ts).
+ */
+export function renderBlock(d: Deps, account: Account, client: ClientId, o: ApplyOptions, path: string, text: string):
+  { block: string; ropts: RenderOptions; warnings: string[] } {
+  const c = CLIENTS[client];
+  const base = renderOptions(d, o);
+  if (!c.localStore) return { block: c.render(account, base), ropts: base, warnings: [] };
+  const { store, warnings } = decideLocalStore(pathEnv(d), account, client, path, text, o.maildir);
+  const ropts = { ...base, maildir: store };
+  return { block: c.render(account, ropts), ropts, warnings };
+}
+
 /**
  * Render ACCOUNT's block for one client and merge it into the client's config file: diff, backup
  * once per run, atomic write (the writer), and the directories the client will not create itself.
  */
 export function applyClient(d: Deps, account: Account, client: ClientId, o: ApplyOptions, backups: BackupLedger): ApplyResult {
   const c = CLIENTS[client];
-  const env = { HOME: homeOf(d.env), XDG_CONFIG_HOME: d.env.XDG_CONFIG_HOME };
-  const path = o.file ?? c.defaultPath(env, (p) => fs.existsSync(p));
-  const ropts = renderOptions(d, o);
-  const block = c.render(account, ropts);
+  const path = clientPath(d, client, account.name, o.file);
+  let rendered: ReturnType<typeof renderBlock> | undefined;
   const { plan, written, backupPath } = updateConfig(
     path,
     (text) => {
-      const r = c.merge(text, account, block, { force: o.force, label: path });
+      rendered = renderBlock(d, account, client, o, path, text);
+      const r = c.merge(text, account, rendered.block, { force: o.force, label: path });
       if (isConflict(r)) {
         throw new UserError(ExitCode.Usage, `${path}: ${r.reason}\n${r.conflict}`, `Keep your edits outside the managed block, or replace it: --force`);
       }
@@ -73,18 +100,29 @@ export function applyClient(d: Deps, account: Account, client: ClientId, o: Appl
     { dryRun: o.dryRun, backups },
   );
   if (written) {
-    for (const dir of c.directories?.(account, ropts) ?? []) {
-      fs.mkdirSync(dir.replace(/^~(?=\/)/, env.HOME), { recursive: true, mode: 0o700 });
+    for (const dir of c.directories?.(account, rendered!.ropts) ?? []) {
+      fs.mkdirSync(dir.replace(/^~(?=\/)/, pathEnv(d).HOME), { recursive: true, mode: 0o700 });
     }
   }
-  return { client, path, changed: plan.changed, written, diff: plan.diff, backupPath, warnings: prerequisiteWarnings(client, d.env) };
+  return { client, path, changed: plan.changed, written, diff: plan.diff, backupPath,
+    warnings: [...rendered!.warnings, ...requiredBlockWarnings(d, account.name, client), ...prerequisiteWarnings(client, d.env)] };
+}
+
+/** A block that works through another client's block (git send-email through msmtp's) says when that one is missing. */
+function requiredBlockWarnings(d: Deps, accountName: string, client: ClientId): string[] {
+  const needed = CLIENTS[client].requires;
+  if (!needed) return [];
+  const path = clientPath(d, needed, accountName);
+  const text = fs.existsSync(path) ? fs.readFileSync(path, 'utf8') : '';
+  if (managedBlocks(text).some((b) => b.name === accountName)) return [];
+  return [`${client} sends through ${needed}'s account ${accountName}, and ${path} has no mailoauth block for it. ` +
+    `Write it: mailoauth config ${accountName} --client ${needed} --write`];
 }
 
 /** Remove ACCOUNT's managed block from one client's config file, if the file has one. */
 export function removeClient(d: Deps, accountName: string, client: ClientId, o: { dryRun?: boolean }, backups: BackupLedger): ApplyResult | undefined {
   const c = CLIENTS[client];
-  const env = { HOME: homeOf(d.env), XDG_CONFIG_HOME: d.env.XDG_CONFIG_HOME };
-  const path = c.defaultPath(env, (p) => fs.existsSync(p));
+  const path = clientPath(d, client, accountName);
   if (!fs.existsSync(path)) return undefined;
   const { plan, written, backupPath } = updateConfig(
     path,

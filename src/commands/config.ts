@@ -1,8 +1,8 @@
-import { newBackupLedger } from '../clients/writer.js';
-import { CLIENTS } from '../clients/index.js';
+import * as fs from 'node:fs';
+import { newBackupLedger, readConfig } from '../clients/writer.js';
 import type { Deps } from '../deps.js';
 import { findAccount, readAccounts } from '../store/accounts.js';
-import { applyClient, parseClient, prerequisiteWarnings, renderOptions, type ApplyOptions } from './apply-client.js';
+import { applyClient, clientPath, parseClient, prerequisiteWarnings, renderBlock, type ApplyOptions } from './apply-client.js';
 
 export interface ConfigOptions extends ApplyOptions {
   client: string;
@@ -18,7 +18,9 @@ export async function configCommand(d: Deps, name: string, o: ConfigOptions): Pr
   const account = findAccount(readAccounts(d.env), name);
   const client = parseClient(o.client);
   if (!o.write) {
-    d.stdout.write(CLIENTS[client].render(account, renderOptions(d, o)));
+    // The block --write would write: the same Maildir decision, from the file as it is now.
+    const path = clientPath(d, client, account.name, o.file);
+    d.stdout.write(renderBlock(d, account, client, o, path, readConfig(path, { fs }).text).block);
     for (const w of prerequisiteWarnings(client, d.env)) d.stderr.write(`warning: ${w}\n`);
     return;
   }

@@ -1,4 +1,5 @@
 import { CLIENT_IDS, CLIENTS } from '../clients/index.js';
+import { isInstalled } from '../clients/prerequisites.js';
 import { systemProbe } from '../clients/system-probe.js';
 
 /**
@@ -7,9 +8,7 @@ import { systemProbe } from '../clients/system-probe.js';
  */
 export function installedClients(env: NodeJS.ProcessEnv): string[] {
   const probe = systemProbe(env);
-  const found = CLIENT_IDS.filter((c) => {
-    const p = CLIENTS[c].prerequisites();
-    return probe.run(p.program, p.versionArgs) !== null;
-  });
+  // Installed means the program and its essential parts (git alone is no git send-email).
+  const found = CLIENT_IDS.filter((c) => isInstalled(CLIENTS[c].prerequisites(), probe));
   return found.filter((c) => !(c === 'mutt' && found.includes('neomutt')));
 }

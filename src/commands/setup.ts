@@ -20,6 +20,10 @@ import { planSetup, wantsDetection, type SetupOptions, type SetupPlan } from './
 export async function setupCommand(d: Deps, o: SetupOptions): Promise<void> {
   // Read first: a corrupt accounts.json stops setup before any question, sign-in or write.
   const accounts = readAccounts(d.env);
+  if (o.clients !== undefined && o.maildir !== undefined) {
+    const { parseClients } = await import('./apply-client.js');
+    (await import('./local-store-check.js')).assertOneStorePerMaildir(parseClients(o.clients), o.maildir);
+  }
   if (!o.reauth) {
     if (d.isTTY && !o.yes) {
       // No questions for a person when the answers could not be kept: the keychain first.
@@ -142,7 +146,7 @@ async function detectForFlags(d: Deps, o: SetupOptions): Promise<Detection | und
 }
 
 /** Clients that send mail: an SMTP refusal matters to them. */
-const SENDERS = ['msmtp', 'mutt', 'neomutt'];
+const SENDERS = ['msmtp', 'mutt', 'neomutt', 'aerc', 'git-send-email', 's-nail'];
 
 /**
  * Log in to IMAP and SMTP with the new token before any config is written (SPEC, wizard step 5).

@@ -2,9 +2,12 @@ import { spawnSync } from 'node:child_process';
 import { userError } from '../helpers/user-error.js';
 import { describe, expect, it } from 'vitest';
 import { ExitCode, UserError } from '../../src/errors.js';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import {
-  assertAccountName, assertLogin, assertSafePath, iniValue, mbsyncString, msmtpArg, muttString, pythonStr,
-  shellCommand, shellQuote, urlUserinfo,
+  assertAccountName, assertLogin, assertSafePath, gitConfigString, goIniRaw, iniValue, mbsyncString, msmtpArg, muttString, pythonStr,
+  pythonTuple, shellCommand, shellQuote, snailString, urlUserinfo,
 } from '../../src/clients/quote.js';
 import { assertRenderable } from '../../src/clients/validate.js';
 import { skipWithout } from '../helpers/tools.js';
@@ -43,6 +46,40 @@ describe('pythonStr', () => {
 
   it('refuses control characters (callers validate first)', () => {
     expect(() => pythonStr('a\nb')).toThrow(/control/);
+  });
+});
+
+describe('the new clients\' syntaxes, read back by the real parsers', () => {
+  const NO_TAB = HOSTILE.filter((h) => !h.includes('\t'));
+
+  it.skipIf(skipWithout('gitConfigString through git config', ['git']))('git config --get gives back every value (quotes, # and ; included)', () => {
+    const file = join(mkdtempSync(join(tmpdir(), 'mailoauth-quote-')), 'gitconfig');
+    const values = [...NO_TAB, 'a"b', '#not a comment', 'x ; y'];
+    writeFileSync(file, `[sendemail "work"]\n${values.map((v, i) => `\tv${i} = ${gitConfigString(v)}\n`).join('')}`);
+    for (const [i, v] of values.entries()) {
+      const r = spawnSync('git', ['config', '-f', file, '--get', `sendemail.work.v${i}`], { encoding: 'utf8' });
+      expect(r.stdout, JSON.stringify(v)).toBe(`${v}\n`);
+    }
+  });
+
+  it.skipIf(skipWithout('snailString through s-nail', ['s-nail']))('s-nail (v15-compat shell-style quoting) gives back every value', () => {
+    const values = [...NO_TAB.filter((v) => v !== ''), 'a"b', '#x'];
+    const r = spawnSync('s-nail', ['-:/', '-Sv15-compat', ...values.flatMap((v) => ['-X', `wysh set mailoauth_v=${snailString(v)}`, '-X', 'echo "[$mailoauth_v]"']), '-Xx'],
+      { encoding: 'utf8', env: { PATH: process.env.PATH, LC_ALL: 'C.UTF-8' } });
+    expect(r.stdout.split('\n').slice(0, -1)).toEqual(values.map((v) => `[${v}]`));
+  });
+
+  it.skipIf(skipWithout('pythonTuple through python3', ['python3']))('python3 (getmail eval()s password_command) gives back the argv as a tuple', () => {
+    const items = NO_TAB;
+    const r = spawnSync('python3', ['-c', `import json; t = ${pythonTuple(items)}; assert type(t) is tuple; print(json.dumps(list(t)))`], { encoding: 'utf8' });
+    expect(r.stderr).toBe('');
+    expect(JSON.parse(r.stdout)).toEqual(items);
+    expect(spawnSync('python3', ['-c', `print(type(${pythonTuple(['one'])}).__name__)`], { encoding: 'utf8' }).stdout).toBe('tuple\n');
+  });
+
+  it('go-ini (aerc) takes a backquoted value raw, so #, ; and quotes are plain text there', () => {
+    expect(goIniRaw("'/opt/a #2; b' token work")).toBe("`'/opt/a #2; b' token work`");
+    expect(() => goIniRaw('a\nb')).toThrow(/control/);
   });
 });
 

@@ -1,6 +1,6 @@
 import { spawn } from 'node:child_process';
 import * as fs from 'node:fs';
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -67,6 +67,8 @@ function run(cmd: string, args: string[], opts: { timeoutMs?: number; input?: st
     let stderr = '';
     child.stdout.on('data', (c: Buffer) => { stdout += c.toString(); });
     child.stderr.on('data', (c: Buffer) => { stderr += c.toString(); });
+    // A program that exits without reading its input (mutt -Q) closes the pipe: EPIPE is no failure.
+    child.stdin.on('error', () => {});
     child.stdin.end(opts.input ?? '');
     const timer = setTimeout(() => {
       try {
@@ -184,6 +186,21 @@ describe.skipIf(skip)('real clients', () => {
       expect(maildirMessages(join(maildir, 'INBOX'))).toHaveLength(1);
       expect(dovecot.loginsFor(USER) - before).toBeGreaterThan(0);
       expectOnlyTokenCalls(NAME);
+    });
+
+    it('without a CA file the block trusts OS-DEFAULT: offlineimap3 finds this system\'s bundle and verifies with it', async () => {
+      const rc = join(home, '.offlineimaprc-os-default');
+      writeConfig('offlineimap', rc, '', acct(), { maildir: join(home, 'Mail-os-default'), caFile: undefined });
+      expect(readFileSync(rc, 'utf8')).toMatch(/^sslcacertfile = OS-DEFAULT$/m);
+      const calls = callsFor(NAME).length;
+      const before = dovecot.loginsFor(USER);
+      const r = await run('offlineimap', ['-c', rc, '-o', '-u', 'basic', '-a', NAME, '-k', `metadata=${home}/.oi-os-default`]);
+      // The test CA is not in Debian's bundle: the handshake is refused, so a bundle was found and used.
+      expect(r.code, r.stdout + r.stderr).not.toBe(0);
+      expect(r.stdout + r.stderr).toMatch(/CERTIFICATE_VERIFY_FAILED|certificate verify failed/i);
+      expect(r.stdout + r.stderr).not.toMatch(/Default CA bundle was requested/);
+      expect(callsFor(NAME).length).toBe(calls);
+      expect(dovecot.loginsFor(USER)).toBe(before);
     });
 
     /**

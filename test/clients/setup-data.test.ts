@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { CLIENT_IDS, type ClientId } from '../../src/clients/client.js';
 import { CLIENTS } from '../../src/clients/index.js';
 import { imapsyncCommand } from '../../src/clients/imapsync.js';
-import { checkPrerequisites, compareVersions, type Probe } from '../../src/clients/prerequisites.js';
+import { checkPrerequisites, compareVersions, isInstalled, type Probe } from '../../src/clients/prerequisites.js';
 import { systemProbe } from '../../src/clients/system-probe.js';
 import { fillTemplate, templatesDir } from '../../src/clients/templates.js';
 import { skipWithout } from '../helpers/tools.js';
@@ -26,13 +26,22 @@ describe('defaultPath', () => {
     ['msmtp', [], '/h/.msmtprc'],
     ['msmtp', ['/x/msmtp/config'], '/x/msmtp/config'],
     ['msmtp', ['/x/msmtp/config', '/h/.msmtprc'], '/h/.msmtprc'],
+    ['aerc', [], '/x/aerc/accounts.conf'],
+    ['aerc', ['/h/Library/Preferences/aerc/accounts.conf'], '/h/Library/Preferences/aerc/accounts.conf'],
+    ['getmail', [], '/x/getmail/getmailrc-work'],
+    ['getmail', ['/h/.getmail'], '/h/.getmail/getmailrc-work'],
+    ['getmail', ['/h/.getmail', '/x/getmail'], '/x/getmail/getmailrc-work'],
+    ['git-send-email', [], '/h/.gitconfig'],
+    ['git-send-email', ['/x/git/config'], '/x/git/config'],
+    ['git-send-email', ['/x/git/config', '/h/.gitconfig'], '/h/.gitconfig'],
+    ['s-nail', [], '/h/.mailrc'],
   ] as Array<[ClientId, string[], string]>)('%s with %j existing → %s', (id, existing, expected) => {
-    expect(CLIENTS[id].defaultPath(env, (p) => existing.includes(p))).toBe(expected);
+    expect(CLIENTS[id].defaultPath(env, (p) => existing.includes(p), 'work')).toBe(expected);
   });
 
   it('without XDG_CONFIG_HOME (or a relative one) ~/.config is the base', () => {
-    expect(CLIENTS.neomutt.defaultPath({ HOME: '/h' }, () => false)).toBe('/h/.config/neomutt/neomuttrc');
-    expect(CLIENTS.neomutt.defaultPath({ HOME: '/h', XDG_CONFIG_HOME: 'rel' }, () => false)).toBe('/h/.config/neomutt/neomuttrc');
+    expect(CLIENTS.neomutt.defaultPath({ HOME: '/h' }, () => false, 'work')).toBe('/h/.config/neomutt/neomuttrc');
+    expect(CLIENTS.neomutt.defaultPath({ HOME: '/h', XDG_CONFIG_HOME: 'rel' }, () => false, 'work')).toBe('/h/.config/neomutt/neomuttrc');
   });
 });
 
@@ -67,6 +76,16 @@ describe('prerequisites', () => {
     ['mbsync', { mbsync: 'isync 1.4.4\n' },
       { '/usr/lib': ['x86_64-linux-gnu'], '/usr/lib/x86_64-linux-gnu/sasl2': ['libplain.so'] }, false, 'SASL XOAUTH2 plugin'],
     ['mbsync', { mbsync: 'isync 1.3.0\n' }, { '/usr/lib/sasl2': ['libxoauth2.so'] }, false, 'too old'],
+    ['aerc', { aerc: 'aerc 0.14.0 +notmuch (go1.19.8 amd64 linux)\n' }, {}, true, ''],
+    ['aerc', { aerc: 'aerc 0.13.0\n' }, {}, false, 'too old'],
+    ['getmail', { getmail: 'getmail 6.18.11\n' }, {}, true, ''],
+    ['getmail', { getmail: 'getmail 5.16\n' }, {}, false, 'too old'],
+    ['s-nail', { 's-nail': 's-nail v14.9.24, 2022-03-26 (built for Linux)\n' }, {}, true, ''],
+    ['s-nail', { 's-nail': 's-nail v14.9.11\n' }, {}, false, 'too old'],
+    ['git-send-email', { git: 'git version 2.39.5\n' }, { '/usr/lib/git-core': ['git', 'git-send-email'], '/usr/bin': ['msmtp'] }, true, ''],
+    ['git-send-email', { git: 'git version 2.39.5\n' }, { '/usr/lib/git-core': ['git'], '/usr/bin': ['msmtp'] }, false, 'git send-email is not installed'],
+    ['git-send-email', { git: 'git version 2.39.5\n' }, { '/usr/lib/git-core': ['git-send-email'] }, false, 'msmtp is not installed'],
+    ['git-send-email', { git: 'git version 2.30.2\n' }, { '/usr/lib/git-core': ['git-send-email'], '/usr/bin': ['msmtp'] }, false, 'too old: 2.33'],
   ] as Array<[ClientId, Record<string, string>, Record<string, string[]>, boolean, string]>)(
     '%s: %j → ok=%s %s', (id, out, dirs, ok, problem) => {
       const report = checkPrerequisites(CLIENTS[id].prerequisites(), probe(out, dirs, { SASL_PATH: '/opt/sasl' }));
@@ -79,7 +98,18 @@ describe('prerequisites', () => {
       }
     });
 
-  it.skipIf(skipWithout('prerequisites on this machine', ['mbsync', 'msmtp', 'neomutt', 'mutt', 'offlineimap']))(
+  it.each([
+    ['git-send-email', { git: 'git version 2.39.5\n' }, { '/usr/lib/git-core': ['git-send-email'] }, true],
+    ['git-send-email', { git: 'git version 2.39.5\n' }, { '/usr/lib/git-core': ['git'] }, false],
+    ['git-send-email', {}, { '/usr/lib/git-core': ['git-send-email'] }, false],
+    ['mbsync', { mbsync: 'isync 1.4.4\n' }, {}, true],
+    ['aerc', {}, {}, false],
+  ] as Array<[ClientId, Record<string, string>, Record<string, string[]>, boolean]>)(
+    'the wizard preselects %s when the program and its parts are there: %j, %j → %s', (id, out, dirs, installed) => {
+      expect(isInstalled(CLIENTS[id].prerequisites(), probe(out, dirs))).toBe(installed);
+    });
+
+  it.skipIf(skipWithout('prerequisites on this machine', ['mbsync', 'msmtp', 'neomutt', 'mutt', 'offlineimap', 'aerc', 'getmail', 'git', 's-nail']))(
     'this machine (Debian packages installed): every prerequisite is met', () => {
       for (const id of CLIENT_IDS) {
         const r = checkPrerequisites(CLIENTS[id].prerequisites(), systemProbe());

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Account } from '../../src/account.js';
-import type { ClientId } from '../../src/clients/client.js';
+import type { ClientId, RenderOptions } from '../../src/clients/client.js';
 
 /** An account as setup stores it; only the fields client blocks read matter here. */
 export function account(over: Partial<Account> = {}): Account {
@@ -23,8 +23,12 @@ export function account(over: Partial<Account> = {}): Account {
 
 export const BIN = '/usr/local/bin/mailoauth';
 
+/** Render options as the writer passes them: this mailoauth, and a system CA bundle found (getmail names one). */
+export const ropts = (over: Partial<RenderOptions> = {}): RenderOptions => ({ bin: BIN, systemCaFile: '/etc/ssl/certs/ca-certificates.crt', ...over });
+
 const FIXTURE: Record<ClientId, string> = {
   offlineimap: 'offlineimaprc', mbsync: 'mbsyncrc', mutt: 'muttrc', neomutt: 'muttrc', msmtp: 'msmtprc',
+  aerc: 'aerc-accounts.conf', getmail: 'getmailrc', 'git-send-email': 'gitconfig', 's-nail': 'mailrc',
 };
 
 /** A realistic existing config for the client with another account (`personal`) in it. */

@@ -10,7 +10,7 @@ import {
   backupName, commitWrite, newBackupLedger, planWrite, readConfig, updateConfig, type WriterDeps, type WriterFs,
 } from '../../src/clients/writer.js';
 import { ExitCode, UserError } from '../../src/errors.js';
-import { account, BIN, existingConfig } from './support.js';
+import { account, BIN, existingConfig, ropts } from './support.js';
 
 const T0 = Date.UTC(2025, 0, 2, 3, 4, 5);
 let dir: string;
@@ -42,7 +42,7 @@ function writeBlock(id: ClientId, path: string, backups = newBackupLedger(), d =
   const c = CLIENTS[id];
   const file = readConfig(path, d);
   const a = account();
-  const r = c.merge(file.text, a, c.render(a, { bin: BIN }), { label: path });
+  const r = c.merge(file.text, a, c.render(a, ropts()), { label: path });
   if (isConflict(r)) throw new Error(r.reason);
   const plan = planWrite(file, r.text);
   return { plan, ...commitWrite(plan, d, backups) };

@@ -108,3 +108,123 @@ describe('mailoauth remove', () => {
     expect(token.code).toBe(2);
   });
 });
+
+describe('the programs added with issue 16', () => {
+  /** Where each block lands for account work in a fresh HOME (getmail: one rc file per account). */
+  const files = (e: { HOME: string; XDG_CONFIG_HOME: string }) => ({
+    aerc: join(e.XDG_CONFIG_HOME, 'aerc', 'accounts.conf'),
+    getmail: join(e.XDG_CONFIG_HOME, 'getmail', 'getmailrc-work'),
+    'git-send-email': join(e.HOME, '.gitconfig'),
+    's-nail': join(e.HOME, '.mailrc'),
+  });
+
+  it('--write puts each block where the program reads it (0600, beside the user\'s own lines); remove takes them out again', async () => {
+    const e = withAccount();
+    const mine = '[user]\n\tname = Ann\n';
+    writeFileSync(join(e.HOME, '.gitconfig'), mine, { mode: 0o644 });
+    for (const client of Object.keys(files(e))) {
+      const r = await run(['config', 'work', '--client', client, '--write'], e);
+      expect(r.code, `${client}: ${r.stderr}`).toBe(0);
+    }
+    for (const [client, file] of Object.entries(files(e))) {
+      expect(readFileSync(file, 'utf8'), client).toMatch(/^# >>> mailoauth work >>>$/m);
+      expect(statSync(file).mode & 0o777, client).toBe(client === 'git-send-email' ? 0o644 : 0o600);
+    }
+    expect(readFileSync(files(e)['git-send-email'], 'utf8').startsWith(mine)).toBe(true);
+    // getmail wants its Maildir with cur/new/tmp before the first run.
+    for (const sub of ['cur', 'new', 'tmp']) expect(existsSync(join(e.HOME, 'Mail', 'getmail', 'work', sub))).toBe(true);
+    const removed = await run(['remove', 'work', '--yes'], e);
+    expect(removed.code, removed.stderr).toBe(0);
+    for (const [client, file] of Object.entries(files(e))) expect(readFileSync(file, 'utf8'), client).not.toContain('mailoauth work');
+    expect(readFileSync(files(e)['git-send-email'], 'utf8')).toBe(mine);
+  });
+
+  it('git send-email without msmtp\'s block for the account: written, with a warning that names the fix', async () => {
+    const e = withAccount();
+    const r = await run(['config', 'work', '--client', 'git-send-email', '--write'], e);
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stderr).toMatch(/warning: git-send-email sends through msmtp's account work, and .*\.msmtprc has no mailoauth block for it\. Write it: mailoauth config work --client msmtp --write/);
+    expect((await run(['config', 'work', '--client', 'msmtp', '--write'], e)).code).toBe(0);
+    const again = await run(['config', 'work', '--client', 'git-send-email', '--write'], e);
+    expect(again.stderr).not.toMatch(/sends through msmtp/);
+  });
+});
+
+describe('local mail stores never overlap', () => {
+  const rc = (e: { HOME: string }, client: 'offlineimap' | 'mbsync') => join(e.HOME, client === 'offlineimap' ? '.offlineimaprc' : '.mbsyncrc');
+  const write = (e: NodeJS.ProcessEnv, client: string, ...extra: string[]) => run(['config', 'work', '--client', client, '--write', ...extra], e);
+
+  it('offlineimap and mbsync each get their own default Maildir; mbsync\'s root is created', async () => {
+    const e = withAccount();
+    expect((await write(e, 'offlineimap')).code).toBe(0);
+    expect((await write(e, 'mbsync')).code).toBe(0);
+    expect(readFileSync(rc(e, 'offlineimap'), 'utf8')).toMatch(/^localfolders = ~\/Mail\/offlineimap\/work$/m);
+    expect(readFileSync(rc(e, 'mbsync'), 'utf8')).toMatch(/^Path "~\/Mail\/mbsync\/work\/"$/m);
+    expect(existsSync(join(e.HOME, 'Mail', 'mbsync', 'work'))).toBe(true);
+  });
+
+  it.each([
+    ['the same directory', '~/Mail/offlineimap/work', /already uses as its local store/],
+    ['a directory around it', '~/Mail', /one is inside the other/],
+    ['the same directory, spelled differently', '$HOME/Mail/offlineimap/./work/', /already uses as its local store|one is inside/],
+  ])('--maildir naming %s as another block\'s store is refused (exit 2, nothing written), also with --dry-run', async (_, dir, why) => {
+    const e = withAccount();
+    expect((await write(e, 'offlineimap')).code).toBe(0);
+    const maildir = dir.replace('$HOME', e.HOME);
+    for (const extra of [[], ['--dry-run']]) {
+      const r = await write(e, 'mbsync', '--maildir', maildir, ...extra);
+      expect(r.code, r.stderr).toBe(2);
+      expect(r.stderr).toContain(`mbsync's block for work (${e.HOME}/.mbsyncrc)`);
+      expect(r.stderr).toContain(`offlineimap's block for work (${e.HOME}/.offlineimaprc)`);
+      expect(r.stderr).toMatch(why);
+      expect(r.stderr).toContain('mailoauth config work --client mbsync --write --maildir ~/Mail/mbsync/work');
+      expect(r.stdout).toBe('');
+      expect(existsSync(rc(e, 'mbsync'))).toBe(false);
+    }
+  });
+
+  it('blocks written with the old shared default: a rerun keeps a store nobody else uses, and refuses the shared one', async () => {
+    const e = withAccount();
+    // What an earlier mailoauth wrote for mbsync (kept aside for now) and offlineimap: both on ~/Mail/work.
+    const oldMbsync = (await run(['config', 'work', '--client', 'mbsync', '--maildir', '~/Mail/work'], e)).stdout;
+    expect(oldMbsync).toContain('Path "~/Mail/work/"');
+    expect((await write(e, 'offlineimap', '--maildir', '~/Mail/work')).code).toBe(0);
+    const before = readFileSync(rc(e, 'offlineimap'), 'utf8');
+    const again = await write(e, 'offlineimap');
+    expect(again.code, again.stderr).toBe(0);
+    expect(readFileSync(rc(e, 'offlineimap'), 'utf8')).toBe(before);
+    const printed = await run(['config', 'work', '--client', 'offlineimap'], e);
+    expect(printed.stdout).toMatch(/^localfolders = ~\/Mail\/work$/m);
+
+    writeFileSync(rc(e, 'mbsync'), `${oldMbsync}\n`);
+    for (const client of ['offlineimap', 'mbsync'] as const) {
+      const r = await write(e, client);
+      expect(r.code, r.stderr).toBe(2);
+      expect(r.stderr).toContain(`would keep its mail in ~/Mail/work, which ${client === 'mbsync' ? 'offlineimap' : 'mbsync'}'s block for work`);
+      expect(r.stderr).toContain(`--client ${client} --write --maildir ~/Mail/${client}/work`);
+    }
+    expect(readFileSync(rc(e, 'offlineimap'), 'utf8')).toBe(before);
+    // The fix the message gives works, and says what moving means for mbsync.
+    const moved = await write(e, 'mbsync', '--maildir', '~/Mail/mbsync/work');
+    expect(moved.code, moved.stderr).toBe(0);
+    expect(moved.stderr).toMatch(/mbsync's mail for work moves from ~\/Mail\/work to ~\/Mail\/mbsync\/work\. mbsync keeps its sync state inside the Maildir/);
+  });
+
+  it('getmail\'s Maildir counts too: its per-account rc files are read for the check', async () => {
+    const e = withAccount();
+    expect((await write(e, 'getmail')).code).toBe(0);
+    const r = await write(e, 'mbsync', '--maildir', '~/Mail/getmail/work');
+    expect(r.code, r.stderr).toBe(2);
+    expect(r.stderr).toContain(`getmail's block for work (${e.XDG_CONFIG_HOME}/getmail/getmailrc-work)`);
+  });
+
+  it('setup --maildir with two programs that keep mail locally: exit 2 before any sign-in', async () => {
+    const e = testEnv({});
+    const r = await run(['setup', '--yes', '--email', 'ann@contoso.example', '--store', 'file', '--flow', 'device',
+      '--authority', 'https://127.0.0.1:9/organizations', '--clients', 'msmtp,offlineimap,mbsync', '--maildir', '~/Mail/work'], e);
+    expect(r.code, r.stderr).toBe(2);
+    expect(r.stderr).toContain('--maildir ~/Mail/work would be the local store of offlineimap and mbsync at once');
+    expect(r.stderr).not.toMatch(/Signing in/);
+    expect(existsSync(join(e.XDG_CONFIG_HOME, 'mailoauth', 'accounts.json'))).toBe(false);
+  });
+});

@@ -291,17 +291,12 @@ export function runTool(cmd: string, args: string[], env: NodeJS.ProcessEnv, o: 
 
 // ---- the four clients, each as its config (written by setup) says -------------------------------
 
-/**
- * offlineimap and mbsync both default to ~/Mail/ACCOUNT; two different sync programs must not share
- * a Maildir (each would upload the other's files). mbsync keeps the written Path (its root is the one
- * setup creates); offlineimap's local folder is moved aside with its documented `-k` override, the
- * rest of its block (server, TLS, CA, XOAUTH2 and the token expression) is used as written.
- */
-export const offlineimapMaildir = (env: UserEnv, name: string) => join(env.HOME, 'Mail-offlineimap', name);
-export const mbsyncMaildir = (env: UserEnv, name: string) => join(env.HOME, 'Mail', name);
+/** Where the blocks setup writes keep each program's mail: a Maildir of its own (never shared, see local-store.ts). */
+export const offlineimapMaildir = (env: UserEnv, name: string) => join(env.HOME, 'Mail', 'offlineimap', name);
+export const mbsyncMaildir = (env: UserEnv, name: string) => join(env.HOME, 'Mail', 'mbsync', name);
 
 export function offlineimap(env: UserEnv, name: string, timeoutSec = 60): Promise<ToolResult> {
-  return runTool('offlineimap', ['-o', '-u', 'basic', '-a', name, '-k', `Repository_${name}-local:localfolders=${offlineimapMaildir(env, name)}`], env, { timeoutSec });
+  return runTool('offlineimap', ['-o', '-u', 'basic', '-a', name], env, { timeoutSec });
 }
 
 export function mbsync(env: UserEnv, timeoutSec = 60): Promise<ToolResult> {

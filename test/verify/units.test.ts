@@ -155,7 +155,7 @@ describe('doctor: mail clients', () => {
     expect(by('neomutt')).toEqual([{ level: 'ok', check: 'neomutt', detail: 'neomutt 20220429' }]);
     expect(by('msmtp')[0]).toMatchObject({ level: 'warn', detail: expect.stringMatching(/1\.8\.11 is too old/) });
     expect(by('mbsync')[0]).toMatchObject({ level: 'warn', detail: expect.stringMatching(/SASL XOAUTH2 plugin is not installed/), fix: expect.stringMatching(/libsasl2-modules-kdexoauth2/) });
-    expect(by('not installed')[0]).toMatchObject({ level: 'ok', detail: 'offlineimap, mutt' });
+    expect(by('not installed')[0]).toMatchObject({ level: 'ok', detail: 'offlineimap, mutt, aerc, getmail, git-send-email, s-nail' });
     expect(f.some((x) => x.level === 'fail')).toBe(false);
   });
 

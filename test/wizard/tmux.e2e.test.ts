@@ -3,12 +3,13 @@ import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { CLIENT_IDS } from '../../src/clients/client.js';
 import { startIdp, type Idp } from '../fixtures/idp.js';
 import { startSecretService, type SecretService } from '../fixtures/secret-service.js';
 import { makeTestCa } from '../fixtures/tls.js';
 import { cliPath, testEnv } from '../helpers/cli.js';
 import { TmuxSession } from '../helpers/tmux.js';
-import { skipWithout } from '../helpers/tools.js';
+import { missingTools, skipWithout } from '../helpers/tools.js';
 
 const skip = skipWithout('wizard in a real terminal', ['tmux', 'dbus-run-session', 'gnome-keyring-daemon', 'secret-tool', 'openssl']);
 const USER = 'alice@contoso.example';
@@ -55,7 +56,7 @@ describe.skipIf(skip)('mailoauth setup typed by a person in tmux', () => {
     idp.approveDeviceCode(code, USER);
     await tmux.waitFor(/Signed in\. Stored the refresh token in the OS keychain as "alice@contoso\.example"/);
     // The plan's clients (what is installed): each file's diff, then a confirmation.
-    for (let i = 0; i < 8 && !/EXIT=/.test(tmux.screen()); i++) {
+    for (let i = 0; i < CLIENT_IDS.length && !/EXIT=/.test(tmux.screen()); i++) {
       const next = await tmux.waitForAny([/EXIT=\d+/, /Write (\S+)\? \(Y\/n\)\s*$/m]);
       if (next.index === 0) break;
       tmux.keys('Enter');
@@ -67,6 +68,12 @@ describe.skipIf(skip)('mailoauth setup typed by a person in tmux', () => {
     expect(summary).toMatch(/offlineimap: wrote \S+\.offlineimaprc/);
     expect(summary).toMatch(/mbsync: wrote \S+\.mbsyncrc/);
     expect(summary).toMatch(/msmtp: wrote \S+/);
+    // The programs added later are offered (and preselected) when installed, like the first five.
+    const later = { aerc: 'aerc', getmail: 'getmail', 'git-send-email': 'git', 's-nail': 's-nail' };
+    const missing = missingTools(Object.values(later));
+    for (const [program, cmd] of Object.entries(later)) {
+      if (!missing.includes(cmd)) expect(summary).toMatch(new RegExp(`${program}: wrote \\S+`));
+    }
     expect(readFileSync(join(env.HOME, '.mbsyncrc'), 'utf8')).toContain(`# >>> mailoauth ${USER} >>>`);
 
     const accounts = JSON.parse(readFileSync(join(env.XDG_CONFIG_HOME, 'mailoauth', 'accounts.json'), 'utf8'));

@@ -1,0 +1,65 @@
+import type { Account, TlsMode } from '../account.js';
+import { mergeBlock, regexLiteral, unmergeBlock, wrapBlock, type MergeResult } from './block.js';
+import { firstExisting, xdgConfigHome, type Client, type MergeOptions, type PathEnv, type RenderOptions } from './client.js';
+import type { Prerequisites } from './prerequisites.js';
+import { goIniRaw, shellCommand, urlUserinfo } from './quote.js';
+import { fillTemplate, loadTemplate } from './templates.js';
+import { assertRenderable } from './validate.js';
+
+/**
+ * aerc 0.14 (aerc-imap(5), aerc-smtp(5), aerc-accounts(5)): `imaps+xoauth2://` / `smtp+xoauth2://`
+ * without oauth2 parameters take the password as the access token, as is, and the *-cred-cmd runs
+ * `sh -c` to get it. Without a token_endpoint aerc never refreshes; the token is mailoauth's to keep
+ * fresh. The source command runs once at start (config/accounts.go ConnectionString at parse time);
+ * the outgoing one before every send once its cache is off.
+ */
+
+/** The schemes aerc 0.14's code accepts (worker/imap/configure.go, commands/compose/send.go); its man page lists only imaps+xoauth2. */
+const IMAP_SCHEME: Record<TlsMode, string> = { implicit: 'imaps+xoauth2', starttls: 'imap+xoauth2' };
+const SMTP_SCHEME: Record<TlsMode, string> = { implicit: 'smtps+xoauth2', starttls: 'smtp+xoauth2' };
+
+export function render(a: Account, opts: RenderOptions): string {
+  assertRenderable(a, opts);
+  const user = urlUserinfo(a.email);
+  return wrapBlock(a.name, fillTemplate(loadTemplate('aerc-accounts.conf'), {
+    name: a.name,
+    source: goIniRaw(`${IMAP_SCHEME[a.imap.tls]}://${user}@${a.imap.host}:${a.imap.port}`),
+    credCmd: goIniRaw(shellCommand([opts.bin, 'token', a.name])),
+    outgoing: goIniRaw(`${SMTP_SCHEME[a.smtp.tls]}://${user}@${a.smtp.host}:${a.smtp.port}`),
+    // 0.14 compares the value with "yes" (send.go); 0.15 and later use STARTTLS for smtp:// anyway and ignore it.
+    smtpStarttls: a.smtp.tls === 'starttls' ? 'smtp-starttls = yes' : '',
+    from: goIniRaw(a.email),
+    // aerc has no CA setting: Go's crypto/tls reads the system store, or the file named by SSL_CERT_FILE.
+    caNote: opts.caFile === undefined ? '' : `# aerc trusts the system CA store only; for ${opts.caFile} start it as: SSL_CERT_FILE=<that file> aerc`,
+  }));
+}
+
+export function merge(existing: string, a: Account, block: string, opts: MergeOptions = {}): MergeResult {
+  // go-ini merges a second [NAME] section into the first: aerc would read a mix of both.
+  return mergeBlock(existing, a.name, block, { ...opts, definedOutside: [new RegExp(`^\\s*\\[${regexLiteral(a.name)}\\]`)] });
+}
+
+export function unmerge(existing: string, accountName: string): MergeResult {
+  return unmergeBlock(existing, accountName);
+}
+
+/** aerc-accounts(5): $XDG_CONFIG_HOME/aerc/accounts.conf; on macOS its xdg library uses ~/Library/Preferences. */
+export function defaultPath(env: PathEnv, exists: (p: string) => boolean): string {
+  const xdg = `${xdgConfigHome(env)}/aerc/accounts.conf`;
+  return firstExisting([xdg, `${env.HOME}/Library/Preferences/aerc/accounts.conf`], exists, xdg);
+}
+
+export function prerequisites(): Prerequisites {
+  return {
+    program: 'aerc',
+    versionArgs: ['-v'],
+    versionPattern: /^aerc (\d+\.\d+(?:\.\d+)?)/m,
+    minVersion: '0.14.0',
+    why: 'aerc 0.14 added outgoing-cred-cmd-cache, which this block turns off so every send gets a fresh token.',
+    install: { debian: 'sudo apt-get install aerc', fedora: 'sudo dnf install aerc', arch: 'sudo pacman -S aerc',
+      macos: 'brew install aerc' },
+    files: [],
+  };
+}
+
+export const aerc: Client = { id: 'aerc', render, merge, unmerge, defaultPath, prerequisites };
