@@ -73,26 +73,61 @@ function explain(e: unknown, what: string, path: string): never {
   throw e;
 }
 
-/** Where a write to `path` lands: through every symlink, including one whose target doesn't exist yet. */
-function resolveTarget(path: string, fs: WriterFs): string {
+/**
+ * Where a write to `path` lands: through every symlink, including one whose target doesn't exist yet.
+ * With `uid` (whose files these are), a symlink is followed only when it, and where it leads, belong to
+ * that user: a link planted in (or left dangling into) someone else's files is never written through —
+ * which matters most when root runs with another user's HOME.
+ */
+function resolveTarget(path: string, fs: WriterFs, uid?: number): string {
   let p = resolve(path);
+  const links: string[] = [];
   for (let hops = 0; hops < 40; hops++) {
+    let st: nodeFs.Stats | undefined;
     try {
-      return fs.realpathSync(p);
+      st = fs.lstatSync(p);
     } catch (e) {
       if (code(e) !== 'ENOENT') explain(e, 'resolve', p);
     }
-    let isLink = false;
-    try {
-      isLink = fs.lstatSync(p).isSymbolicLink();
-    } catch (e) {
-      if (code(e) !== 'ENOENT') explain(e, 'resolve', p);
+    if (!st?.isSymbolicLink()) {
+      let target = p;
+      try {
+        target = fs.realpathSync(p); // a directory on the way may itself be a link
+      } catch (e) {
+        if (code(e) !== 'ENOENT') explain(e, 'resolve', p);
+      }
+      // Through a link (the file's or a directory's on the way): where it lands must be the user's.
+      if (uid !== undefined && (links.length || target !== p)) checkOwned([...links, p], target, fs, uid, path);
+      return target;
     }
-    if (!isLink) return p;
+    if (uid !== undefined && st.uid !== uid) refuseLink(path, p, `the link belongs to uid ${st.uid}`);
+    links.push(p);
     const link = fs.readlinkSync(p);
     p = isAbsolute(link) ? link : resolve(dirname(p), link);
   }
   throw new UserError(ExitCode.Usage, `Too many symbolic links at ${path}.`, `Check the link with: ls -l ${path}`);
+}
+
+/** The target of a followed link (or, when it does not exist yet, its nearest existing directory) is the user's own. */
+function checkOwned(links: string[], target: string, fs: WriterFs, uid: number, path: string): void {
+  for (let p = target; ; p = dirname(p)) {
+    let st: nodeFs.Stats | undefined;
+    try {
+      st = fs.statSync(p);
+    } catch (e) {
+      if (code(e) !== 'ENOENT') explain(e, 'resolve', p);
+    }
+    if (st) {
+      if (st.uid !== uid) refuseLink(path, links[0]!, `it leads to ${p}, which belongs to uid ${st.uid}`);
+      return;
+    }
+    if (dirname(p) === p) return;
+  }
+}
+
+function refuseLink(path: string, link: string, why: string): never {
+  throw new UserError(ExitCode.Usage, `${path} is a symbolic link mailoauth will not write through: ${link}: ${why}, not to you.`,
+    `Check it (ls -l ${link}); replace it with your own file or link, or print the block with --print and paste it yourself.`);
 }
 
 /**
@@ -108,9 +143,9 @@ function decode(buf: Buffer, path: string): string {
   }
 }
 
-export function readConfig(path: string, deps: Pick<WriterDeps, 'fs'>): ConfigFile {
+export function readConfig(path: string, deps: Pick<WriterDeps, 'fs' | 'uid'>): ConfigFile {
   const { fs } = deps;
-  const target = resolveTarget(path, fs);
+  const target = resolveTarget(path, fs, deps.uid);
   let buf: Buffer;
   try {
     buf = fs.readFileSync(target);
@@ -196,11 +231,16 @@ export function commitWrite(plan: WritePlan, deps: WriterDeps, backups: BackupLe
 
   let backupPath: string | undefined;
   if (plan.file.exists && !backups.has(target)) {
-    backupPath = backupName(target, deps.now(), (p) => fs.existsSync(p));
+    // Taken means any entry, a dangling symlink included (existsSync follows links and would say "free").
+    backupPath = backupName(target, deps.now(), (p) => lexists(fs, p));
     try {
       // 0600 whatever the original's mode: a backup of someone's rc file may hold their own secrets.
       writeNew(fs, backupPath, Buffer.from(plan.file.text, 'utf8'), NEW_FILE_MODE, owner);
     } catch (e) {
+      if (code(e) === 'EEXIST') {
+        throw new UserError(ExitCode.Usage, `Something appeared at ${backupPath} while mailoauth was writing its backup there; nothing was written.`,
+          `Check it (ls -l ${backupPath}) and run the command again.`);
+      }
       explain(e, 'write the backup', backupPath);
     }
     backups.add(target);
@@ -226,6 +266,16 @@ export function commitWrite(plan: WritePlan, deps: WriterDeps, backups: BackupLe
   }
   syncDir(fs, dir);
   return { written: true, backupPath };
+}
+
+function lexists(fs: WriterFs, p: string): boolean {
+  try {
+    fs.lstatSync(p);
+    return true;
+  } catch (e) {
+    if (code(e) === 'ENOENT') return false;
+    throw e;
+  }
 }
 
 /** Make the rename itself durable; some file systems can't fsync a directory, which is fine. */

@@ -211,3 +211,59 @@ describe('writer', () => {
     expect(userError(() => readConfig(dir, deps())).message).toMatch(/is a directory/);
   });
 });
+
+describe('symbolic links into other people\'s files (running as root with another user\'s HOME)', () => {
+  const root = process.getuid?.() === 0;
+  const OTHER = 65534; // nobody
+
+  it.skipIf(!root)('a link owned by someone else, or leading into someone else\'s directory, is not written through; nothing is created', () => {
+    // Files of the user we act for (uid OTHER); a directory of root's.
+    const home = join(dir, 'home');
+    const rootDir = join(dir, 'root-owned');
+    fs.mkdirSync(home);
+    fs.mkdirSync(rootDir);
+    fs.chownSync(home, OTHER, OTHER);
+    const d: WriterDeps = { ...deps(), uid: OTHER };
+    // 1. The user's own dangling link into root's directory (the reported finding).
+    const rc = join(home, '.msmtprc');
+    fs.symlinkSync(join(rootDir, 'msmtprc'), rc);
+    fs.lchownSync(rc, OTHER, OTHER);
+    const e1 = userError(() => writeBlock('msmtp', rc, newBackupLedger(), d));
+    expect(e1.exitCode).toBe(ExitCode.Usage);
+    expect(e1.message).toMatch(/will not write through: .*\.msmtprc: it leads to .*root-owned, which belongs to uid 0, not to you/);
+    expect(fs.existsSync(join(rootDir, 'msmtprc'))).toBe(false);
+    // 2. An existing root file linked as the user's ~/.muttrc: not appended to, not backed up beside itself.
+    const rootFile = join(rootDir, 'muttrc');
+    fs.writeFileSync(rootFile, 'set folder=~/Mail\n');
+    const muttrc = join(home, '.muttrc');
+    fs.symlinkSync(rootFile, muttrc);
+    fs.lchownSync(muttrc, OTHER, OTHER);
+    expect(() => writeBlock('mutt', muttrc, newBackupLedger(), d)).toThrow(/will not write through/);
+    expect(fs.readFileSync(rootFile, 'utf8')).toBe('set folder=~/Mail\n');
+    expect(fs.readdirSync(rootDir)).toEqual(['muttrc']);
+    // 3. A link someone else planted in the user's directory.
+    const planted = join(home, '.mbsyncrc');
+    fs.symlinkSync(join(home, 'real-mbsyncrc'), planted); // owned by root
+    expect(() => writeBlock('mbsync', planted, newBackupLedger(), d)).toThrow(/the link belongs to uid 0, not to you/);
+    // The user's own link to the user's own file is followed as before.
+    const own = join(home, 'dotfiles');
+    fs.mkdirSync(own);
+    fs.chownSync(own, OTHER, OTHER);
+    const good = join(home, '.offlineimaprc');
+    fs.symlinkSync(join(own, 'offlineimaprc'), good);
+    fs.lchownSync(good, OTHER, OTHER);
+    expect(writeBlock('offlineimap', good, newBackupLedger(), d).written).toBe(true);
+    expect(fs.existsSync(join(own, 'offlineimaprc'))).toBe(true);
+  });
+
+  it('a symlink planted where the backup goes is no raw EEXIST: another name is taken', () => {
+    const path = join(dir, 'rc');
+    fs.writeFileSync(path, 'x\n');
+    const planted = backupName(path, T0, () => false);
+    fs.symlinkSync(join(dir, 'nowhere'), planted);
+    const r = writeBlock('msmtp', path);
+    expect(r.backupPath).toBe(`${planted}.1`);
+    expect(fs.lstatSync(planted).isSymbolicLink()).toBe(true);
+    expect(fs.existsSync(join(dir, 'nowhere'))).toBe(false);
+  });
+});
