@@ -6,6 +6,7 @@ import { managedBlocks } from '../clients/block.js';
 import { checkPrerequisites } from '../clients/prerequisites.js';
 import { systemCaFile } from '../clients/system-ca.js';
 import { systemProbe } from '../clients/system-probe.js';
+import { checkSelfPath, type PathStat } from '../clients/self-path.js';
 import { updateConfig, type BackupLedger } from '../clients/writer.js';
 import type { Deps } from '../deps.js';
 import { ExitCode, UserError } from '../errors.js';
@@ -85,6 +86,7 @@ export function renderBlock(d: Deps, account: Account, client: ClientId, o: Appl
 export function applyClient(d: Deps, account: Account, client: ClientId, o: ApplyOptions, backups: BackupLedger): ApplyResult {
   const c = CLIENTS[client];
   const path = clientPath(d, client, account.name, o.file);
+  const selfWarnings = checkSelfPath(selfPaths(d.selfPath), statOrUndefined, process.getuid?.() ?? 0);
   let rendered: ReturnType<typeof renderBlock> | undefined;
   const { plan, written, backupPath } = updateConfig(
     path,
@@ -105,7 +107,25 @@ export function applyClient(d: Deps, account: Account, client: ClientId, o: Appl
     }
   }
   return { client, path, changed: plan.changed, written, diff: plan.diff, backupPath,
-    warnings: [...rendered!.warnings, ...requiredBlockWarnings(d, account.name, client), ...prerequisiteWarnings(client, d.env)] };
+    warnings: [...selfWarnings, ...rendered!.warnings, ...requiredBlockWarnings(d, account.name, client), ...prerequisiteWarnings(client, d.env)] };
+}
+
+/** The path the blocks name, and where it really leads (an npm bin is a symlink into node_modules). */
+function selfPaths(self: string): string[] {
+  try {
+    return [self, fs.realpathSync(self)];
+  } catch {
+    return [self];
+  }
+}
+
+function statOrUndefined(p: string): PathStat | undefined {
+  try {
+    const st = fs.statSync(p);
+    return { uid: st.uid, mode: st.mode };
+  } catch {
+    return undefined;
+  }
 }
 
 /** A block that works through another client's block (git send-email through msmtp's) says when that one is missing. */
