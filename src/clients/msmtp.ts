@@ -12,7 +12,8 @@ export function render(a: Account, opts: RenderOptions): string {
     name: a.name,
     smtpHost: a.smtp.host,
     smtpPort: String(a.smtp.port),
-    email: a.email,
+    // Quoted like every other value: the file is sometimes sourced by people's shells and scripts.
+    email: msmtpArg(a.email),
     // msmtp runs passwordeval with `sh -c`: shell-quote the argv, then wrap for msmtprc.
     passwordEval: msmtpArg(shellCommand([opts.bin, 'token', a.name])),
     starttls: a.smtp.tls === 'starttls' ? 'on' : 'off',

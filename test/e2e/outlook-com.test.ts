@@ -77,7 +77,7 @@ describe.skipIf(skip)('journey: Outlook.com at the consumer authority', () => {
     const tok = await mailoauth(w, ['token', 'kim'], env);
     expect(tok.stdout.trim()).toMatch(/^EwA/);
     const msmtprc = readFileSync(join(env.HOME, '.msmtprc'), 'utf8');
-    expect(msmtprc).toMatch(new RegExp(`^user ${KIM.signIn.replace(/\./g, '\\.')}$`, 'm'));
+    expect(msmtprc).toMatch(new RegExp(`^user "${KIM.signIn.replace(/\./g, '\\.')}"$`, 'm'));
 
     // New Outlook.com mailboxes: SMTP AUTH off for the Mailbox. No Exchange admin to ask, so no Set-CASMailbox.
     w.smtp.setRejectWith(MS_SMTP_AUTH_DISABLED);

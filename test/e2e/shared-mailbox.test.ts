@@ -71,7 +71,7 @@ describe.skipIf(skip)('journey: a shared mailbox opened with the delegate\'s tok
     // The written blocks log in as team@.
     expect(readFileSync(join(env.HOME, '.mbsyncrc'), 'utf8')).toMatch(new RegExp(`^User "?${TEAM}"?$`, 'm'));
     expect(readFileSync(join(env.HOME, '.offlineimaprc'), 'utf8')).toMatch(new RegExp(`^remoteuser = "?${TEAM}"?$`, 'm'));
-    expect(readFileSync(join(env.HOME, '.msmtprc'), 'utf8')).toMatch(new RegExp(`^user ${TEAM}$`, 'm'));
+    expect(readFileSync(join(env.HOME, '.msmtprc'), 'utf8')).toMatch(new RegExp(`^user "${TEAM}"$`, 'm'));
 
     // Real clients into the shared mailbox.
     const mb = await mbsync(env);

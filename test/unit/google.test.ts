@@ -252,7 +252,7 @@ describe('client blocks for a Gmail account use Gmail\'s hosts by default', () =
     ['mbsync', [/^Host imap\.gmail\.com$/m, /^Port 993$/m, /^SSLType IMAPS$/m, /^User "?someone@gmail\.com"?$/m]],
     ['mutt', [/imaps:\/\/imap\.gmail\.com:993\//, /smtps:\/\/someone%40gmail\.com@smtp\.gmail\.com:465\//]],
     ['neomutt', [/imaps:\/\/imap\.gmail\.com:993\//, /smtps:\/\/someone%40gmail\.com@smtp\.gmail\.com:465\//]],
-    ['msmtp', [/^host smtp\.gmail\.com$/m, /^port 465$/m, /^tls_starttls off$/m, /^auth xoauth2$/m, /^from someone@gmail\.com$/m]],
+    ['msmtp', [/^host smtp\.gmail\.com$/m, /^port 465$/m, /^tls_starttls off$/m, /^auth xoauth2$/m, /^from "someone@gmail\.com"$/m]],
   ] as const)('%s', (id, patterns) => {
     const block = CLIENTS[id].render(a, opts);
     for (const p of patterns) expect(block).toMatch(p);
