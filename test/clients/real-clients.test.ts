@@ -67,6 +67,8 @@ function run(cmd: string, args: string[], opts: { timeoutMs?: number; input?: st
     let stderr = '';
     child.stdout.on('data', (c: Buffer) => { stdout += c.toString(); });
     child.stderr.on('data', (c: Buffer) => { stderr += c.toString(); });
+    // A program that exits without reading its input (mutt -Q) closes the pipe: EPIPE is no failure.
+    child.stdin.on('error', () => {});
     child.stdin.end(opts.input ?? '');
     const timer = setTimeout(() => {
       try {
