@@ -4,6 +4,7 @@ import { defaultFlow } from '../auth/default-flow.js';
 import type { Flow } from '../auth/signin.js';
 import { DEFAULT_REDIRECT } from '../auth/signin.js';
 import { ExitCode, UserError } from '../errors.js';
+import { checkGpgRecipient } from '../store/gpg-recipient.js';
 import { checkCloud, inCloud, providerHasClouds, type CloudId } from '../providers/clouds.js';
 import type { Detection } from '../providers/detect.js';
 import { fullScopes, providerById, providerForEmail } from '../providers/table.js';
@@ -23,6 +24,8 @@ export interface SetupOptions {
   mailbox?: string;
   flow?: string;
   store?: string;
+  /** --store gpg: the key the secrets are encrypted to. */
+  gpgRecipient?: string;
   authority?: string;
   redirectUri?: string;
   port?: string;
@@ -52,7 +55,7 @@ export interface SetupPlan {
 }
 
 const FLOWS: Flow[] = ['device', 'browser', 'paste'];
-const STORES: StoreKind[] = ['keychain', 'file'];
+const STORES: StoreKind[] = ['keychain', 'file', 'gpg'];
 
 /**
  * Every decision of a non-interactive setup, from flags, the stored account (--reauth) and what
@@ -78,7 +81,8 @@ export function planSetup(o: SetupOptions, env: NodeJS.ProcessEnv, platform: Nod
   if (!FLOWS.includes(flow)) throw new UserError(ExitCode.Usage, `Unknown flow "${o.flow}".`, 'Use --flow device, --flow browser or --flow paste');
   checkFlowAllowed(provider, flow);
   const store = (o.store ?? existing?.store ?? 'keychain') as StoreKind;
-  if (!STORES.includes(store)) throw new UserError(ExitCode.Usage, `Unknown store "${o.store}".`, 'Use --store keychain (default) or --store file');
+  if (!STORES.includes(store)) throw new UserError(ExitCode.Usage, `Unknown store "${o.store}".`, 'Use --store keychain (default), --store gpg or --store file');
+  const gpgRecipient = store === 'gpg' ? checkGpgRecipient(o.gpgRecipient ?? existing?.gpgRecipient) : undefined;
   // A --reauth that moves the account to another provider or cloud takes that row's hosts and scopes.
   const moved = existing !== undefined && ((o.cloud !== undefined && o.cloud !== (existing.cloud ?? 'public')) || (o.provider !== undefined && o.provider !== existing.provider));
   // Plain-OAuth2 rows (Google): no tenant, their own client ids, endpoints and loopback redirect.
@@ -115,6 +119,7 @@ export function planSetup(o: SetupOptions, env: NodeJS.ProcessEnv, platform: Nod
       imap,
       smtp,
       store,
+      ...(gpgRecipient ? { gpgRecipient } : {}),
       redirectUri: oauth2 ? oauth2.redirectUri : o.redirectUri ?? (flow === 'device' ? undefined : existing?.redirectUri ?? DEFAULT_REDIRECT[flow]),
       createdAt: existing?.createdAt,
     },
