@@ -42,7 +42,7 @@ export function classifyAuthError(err: unknown, last: Exchange | undefined, ctx:
   const correlation = body?.correlation_id ?? e.correlationId;
   const raw = body?.error_description?.split(/\r?\n/)[0] ?? e.errorMessage ?? e.message ?? String(err);
   const d = code !== undefined ? AADSTS.get(code) : undefined;
-  if (d) return new UserError(d.exit, `${d.cause} (AADSTS${code})`, d.fix(ctx));
+  if (d) return new UserError(d.exit, `${d.cause} (AADSTS${code})`, d.fix(ctx), code);
   const name = body?.error ?? e.errorCode ?? '';
   const suffix = correlation ? ` (correlation id ${correlation})` : '';
   if (RELOGIN_ERRORS.has(name) || RELOGIN_ERRORS.has(e.subError ?? '')) {

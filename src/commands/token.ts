@@ -1,5 +1,7 @@
 import type { Account } from '../account.js';
 import type { Deps } from '../deps.js';
+import { ExitCode, UserError } from '../errors.js';
+import { maybeAlert } from '../reauth/maybe-alert.js';
 import { findAccount, readAccounts } from '../store/accounts.js';
 import { openStore } from '../store/open-store.js';
 import { accessKey, decideToken, parseAccess, type AccessRecord } from '../store/records.js';
@@ -15,7 +17,7 @@ export interface TokenOptions {
  */
 export async function getAccessRecord(d: Deps, name: string, log?: (line: string) => void): Promise<{ account: Account; rec: AccessRecord }> {
   const account = findAccount(readAccounts(d.env), name);
-  const store = openStore(account.store, d.env);
+  const store = openStore(account, d.env, { now: d.now, log, interactive: d.isTTY });
   const seen = parseAccess(await store.get(accessKey(account.name)));
   const decision = decideToken(seen, d.now());
   if ('use' in decision) {
@@ -29,10 +31,22 @@ export async function getAccessRecord(d: Deps, name: string, log?: (line: string
   return { account, rec };
 }
 
-/** `mailoauth token ACCOUNT`: the hot path, run by mail clients on every connect. */
+/**
+ * `mailoauth token ACCOUNT`: the hot path, run by mail clients on every connect. After the token is
+ * out (or the refresh was refused for good), the user is alerted, once a day, when the account's
+ * sign-in ended or ends within days (src/reauth/).
+ */
 export async function tokenCommand(d: Deps, name: string, o: TokenOptions): Promise<void> {
-  const { account, rec } = await getAccessRecord(d, name, debugLog(d));
-  d.stdout.write(formatToken(rec, account.email, account.name, o) + '\n');
+  const log = debugLog(d);
+  let got: Awaited<ReturnType<typeof getAccessRecord>>;
+  try {
+    got = await getAccessRecord(d, name, log);
+  } catch (e) {
+    if (e instanceof UserError && e.exitCode === ExitCode.ReloginNeeded) await maybeAlert(d, findAccount(readAccounts(d.env), name), e, { log });
+    throw e;
+  }
+  d.stdout.write(formatToken(got.rec, got.account.email, got.account.name, o) + '\n');
+  await maybeAlert(d, got.account, undefined, { log });
 }
 
 /** --debug lines on stderr, timed from the call; they name what happens, never a token. */

@@ -62,7 +62,10 @@ export function findAccount(file: AccountsFile, name: string): Account {
 }
 
 export function upsertAccount(file: AccountsFile, a: Account): AccountsFile {
-  return { version: 1, accounts: [...file.accounts.filter((x) => x.name !== a.name), a] };
+  const old = file.accounts.find((x) => x.name === a.name);
+  // What a refusal taught about the organization's sign-in lifetime outlives the new sign-in it asked for.
+  const kept = old?.signInLifetime && !a.signInLifetime ? { signInLifetime: old.signInLifetime } : {};
+  return { version: 1, accounts: [...file.accounts.filter((x) => x.name !== a.name), { ...a, ...kept }] };
 }
 
 /**
