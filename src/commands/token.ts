@@ -5,11 +5,9 @@ import { maybeAlert } from '../reauth/maybe-alert.js';
 import { findAccount, readAccounts } from '../store/accounts.js';
 import { openStore } from '../store/open-store.js';
 import { accessKey, decideToken, parseAccess, type AccessRecord } from '../store/records.js';
+import { formatToken, type TokenOptions } from '../token-format.js';
 
-export interface TokenOptions {
-  xoauth2?: boolean;
-  json?: boolean;
-}
+export { formatToken, xoauth2, type TokenOptions } from '../token-format.js';
 
 /**
  * A valid access record for account `name`: on a cache hit it reads accounts.json and one keychain
@@ -53,17 +51,4 @@ export async function tokenCommand(d: Deps, name: string, o: TokenOptions): Prom
 export function debugLog(d: Deps): ((line: string) => void) | undefined {
   const t0 = d.now();
   return d.debug ? (l: string) => d.stderr.write(`mailoauth [+${d.now() - t0} ms]: ${l}\n`) : undefined;
-}
-
-export function formatToken(rec: AccessRecord, email: string, name: string, o: TokenOptions): string {
-  if (o.json) {
-    return JSON.stringify({ access_token: rec.accessToken, expires_at: new Date(rec.expiresAt).toISOString(), account: name, scopes: rec.scopes });
-  }
-  if (o.xoauth2) return xoauth2(email, rec.accessToken);
-  return rec.accessToken;
-}
-
-/** SASL XOAUTH2 initial response, base64 (what imaplib/Alpine-style helpers want). */
-export function xoauth2(user: string, token: string): string {
-  return Buffer.from(`user=${user}\x01auth=Bearer ${token}\x01\x01`).toString('base64');
 }

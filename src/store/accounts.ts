@@ -1,7 +1,6 @@
 import { readFileSync } from 'node:fs';
 import type { Account } from '../account.js';
 import { ExitCode, UserError } from '../errors.js';
-import { writeFileAtomic } from './atomic-write.js';
 import { accountsFile } from './paths.js';
 
 /** accounts.json: non-secret metadata of every account, 0600, replaced atomically. */
@@ -74,6 +73,7 @@ export function upsertAccount(file: AccountsFile, a: Account): AccountsFile {
  */
 export async function updateAccounts(env: NodeJS.ProcessEnv, change: (f: AccountsFile) => AccountsFile): Promise<void> {
   const { withLock } = await import('./lock.js');
+  const { writeFileAtomic } = await import('./atomic-write.js');
   const path = accountsFile(env);
   await withLock(env, 'accounts.json', { waitMs: 10_000 }, async () => {
     writeFileAtomic(path, JSON.stringify(change(readAccounts(env)), null, 2) + '\n', 0o600);

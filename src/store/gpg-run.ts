@@ -1,5 +1,3 @@
-import { spawn } from 'node:child_process';
-
 /** One gpg run: its exit code, stdout, the `[GNUPG:]` status lines (fd 3) and stderr. */
 export interface GpgResult {
   code: number | null;
@@ -18,8 +16,10 @@ export type GpgRunner = (args: string[], input: string | undefined, timeoutMs: n
  * out on stdout: it never touches a file in plain text.
  */
 export function gpgRunner(env: NodeJS.ProcessEnv, program = 'gpg'): GpgRunner {
-  return (args, input, timeoutMs) =>
-    new Promise((resolve) => {
+  return async (args, input, timeoutMs) => {
+    // Loaded here: a cache hit, which never runs gpg, does not pay for the child-process module.
+    const { spawn } = await import('node:child_process');
+    return new Promise((resolve) => {
       const child = spawn(program, ['--status-fd', '3', ...args], { env, stdio: ['pipe', 'pipe', 'pipe', 'pipe'] });
       const out: Buffer[] = [];
       let stderr = '';
@@ -48,6 +48,7 @@ export function gpgRunner(env: NodeJS.ProcessEnv, program = 'gpg'): GpgRunner {
       });
       child.stdin!.end(input ?? '');
     });
+  };
 }
 
 export type GpgOutcome =
