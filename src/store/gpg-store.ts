@@ -1,8 +1,9 @@
-import { mkdirSync, readFileSync, unlinkSync } from 'node:fs';
+import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { ExitCode, UserError } from '../errors.js';
 import { writeFileAtomic } from './atomic-write.js';
 import { gpgOutcome, type GpgOutcome, type GpgRunner } from './gpg-run.js';
+import { readFileIfExists, unlinkIfExists } from './if-exists.js';
 import type { SecretStore } from './secret-store.js';
 
 const PROBE_KEY = 'mailoauth-probe';
@@ -36,13 +37,8 @@ export class GpgStore implements SecretStore {
   }
 
   async get(key: string) {
-    let armored: string;
-    try {
-      armored = readFileSync(this.path(key), 'utf8');
-    } catch (e) {
-      if ((e as NodeJS.ErrnoException).code === 'ENOENT') return null;
-      throw e;
-    }
+    const armored = readFileIfExists(this.path(key));
+    if (armored === null) return null;
     const pinentry = this.o.mayPrompt ? [] : ['--pinentry-mode', 'error'];
     const r = await this.o.run(['--batch', '--quiet', '--no-tty', ...pinentry, '--decrypt'], armored, this.o.mayPrompt ? Math.max(this.o.timeoutMs, 120_000) : this.o.timeoutMs);
     const outcome = gpgOutcome(r);
@@ -62,13 +58,7 @@ export class GpgStore implements SecretStore {
   }
 
   async delete(key: string) {
-    try {
-      unlinkSync(this.path(key));
-      return true;
-    } catch (e) {
-      if ((e as NodeJS.ErrnoException).code === 'ENOENT') return false;
-      throw e;
-    }
+    return unlinkIfExists(this.path(key));
   }
 
   /** Encrypt a probe and decrypt it back: setup then knows the agent can read what it stores. */
