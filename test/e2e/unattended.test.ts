@@ -4,7 +4,9 @@
  * `env -i` with only what cron gives a job (HOME, LOGNAME, SHELL=/bin/sh, PATH=/usr/bin:/bin) plus
  * NODE_EXTRA_CA_CERTS, which stands for the system CA store trusting the real identity platform.
  *
- *   - `mailoauth token` finds the keychain on the user's bus by itself, also when a refresh is due;
+ *   - `mailoauth token` finds the keychain on the user's bus by itself (at /run/user/UID/bus, and at
+ *     $XDG_RUNTIME_DIR/bus as a systemd timer has it), also when a refresh is due; a fresh token comes
+ *     from the memory runtime cache with no bus at all;
  *   - `mbsync -a` syncs from Dovecot, its PassCmd refreshing the token on the way;
  *   - the crontab line and the systemd ExecStart of `mailoauth schedule` run exactly as printed and
  *     refresh; the unit files pass `systemd-analyze --user verify`.
@@ -15,6 +17,7 @@ import { tmpdir, userInfo } from 'node:os';
 import { dirname, join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startSecretService, type SecretService } from '../fixtures/secret-service.js';
+import { runtimeDir } from '../helpers/cli.js';
 import { skipWithout } from '../helpers/tools.js';
 import {
   TOOLS, USER, deviceSetup, keychainItem, maildirSubjects, mailoauth, mbsyncMaildir, proved, refreshes, runTool, setupArgs, startWorld,
@@ -87,6 +90,28 @@ describe.skipIf(skip)('journey: cron and timers, with the keychain on the user\'
     expect(r.stdout.trim()).toBe(storedAccess(env, NAME).accessToken);
     expect(r.stderr).toContain(`session bus: unix:path=${BUS} (DBUS_SESSION_BUS_ADDRESS unset; found at /run/user/UID/bus)`);
     proved(`cron-like token (env -i, no DBUS_SESSION_BUS_ADDRESS, no XDG_RUNTIME_DIR): keychain found at ${BUS}`);
+  });
+
+  it('a systemd timer\'s environment: the bus at $XDG_RUNTIME_DIR/bus; then the memory cache answers without any bus', async () => {
+    // A user service gets XDG_RUNTIME_DIR (a memory directory); here its `bus` is the user's bus.
+    const rt = runtimeDir();
+    symlinkSync(BUS, join(rt, 'bus'));
+    const stored = storedAccess(env, NAME).accessToken;
+    const first = await underCron([w.cli, 'token', NAME, '--debug'], { XDG_RUNTIME_DIR: rt });
+    expect(first.code, first.stderr).toBe(0);
+    expect(first.stdout.trim()).toBe(stored);
+    expect(first.stderr).toContain(`session bus: unix:path=${rt}/bus (DBUS_SESSION_BUS_ADDRESS unset; found at $XDG_RUNTIME_DIR/bus)`);
+    // The token is fresh: a dead bus does not matter, the runtime cache has it.
+    const dead = { XDG_RUNTIME_DIR: rt, DBUS_SESSION_BUS_ADDRESS: 'unix:path=/nonexistent/bus' };
+    const cached = await underCron([w.cli, 'token', NAME, '--debug'], dead);
+    expect(cached.code, cached.stderr).toBe(0);
+    expect(cached.stdout.trim()).toBe(stored);
+    expect(cached.stderr).toMatch(/access record from the runtime cache/);
+    expect(cached.stderr).not.toMatch(/session bus/);
+    expect((await underCron([w.cli, 'token', NAME], dead)).stdout.trim()).toBe(stored);
+    // Without that cache the same dead bus is the end of it (exit 5): the cache is what answered.
+    const without = await underCron([w.cli, 'token', NAME], { ...dead, XDG_RUNTIME_DIR: '/nonexistent-runtime-dir' });
+    expect(without.code, without.stderr).toBe(5);
   });
 
   it('also when a refresh is due: a new token, the rotated refresh token stored in the keychain', async () => {
