@@ -1,13 +1,9 @@
-import type { Account } from '../account.js';
-import { refreshUnderLock } from '../auth/refresh.js';
 import type { Deps } from '../deps.js';
 import { ExitCode, UserError } from '../errors.js';
 import { maybeAlert } from '../reauth/maybe-alert.js';
 import { reauthDate } from '../reauth/reauth-date.js';
 import { findAccount, readAccounts } from '../store/accounts.js';
-import { openStore } from '../store/open-store.js';
-import { accessKey, parseAccess } from '../store/records.js';
-import { debugLog } from './token.js';
+import { accessRecordFor, debugLog } from './token.js';
 
 export interface RefreshOptions {
   all?: boolean;
@@ -40,7 +36,7 @@ export async function refreshCommand(d: Deps, name: string | undefined, o: Refre
   const failures: UserError[] = [];
   for (const a of accounts) {
     try {
-      const rec = await refreshNow(d, a, log);
+      const rec = await accessRecordFor(d, a, log, { force: true });
       // accounts.json now holds this refresh's time: the date is the one after it.
       const fresh = findAccount(readAccounts(d.env), a.name);
       const by = reauthDate(fresh).by;
@@ -60,10 +56,4 @@ export async function refreshCommand(d: Deps, name: string | undefined, o: Refre
   if (!first) return;
   if (accounts.length === 1) throw first;
   throw new UserError(first.exitCode, `${failures.length} of ${accounts.length} accounts could not be refreshed (above).`);
-}
-
-async function refreshNow(d: Deps, a: Account, log?: (line: string) => void) {
-  const store = openStore(a, d.env, { now: d.now, log, interactive: d.isTTY });
-  const seen = parseAccess(await store.get(accessKey(a.name)));
-  return refreshUnderLock({ env: d.env, now: d.now, log }, a, store, seen, { force: true });
 }

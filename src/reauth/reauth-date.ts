@@ -37,8 +37,9 @@ const GOOGLE_TESTING_DAYS = 7;
  */
 const RULES: Array<(a: Facts) => { by: number; basis: ReauthBasis; why: string } | undefined> = [
   (a) => {
-    const used = Math.max(...[a.lastRefreshAt, a.signedInAt, a.createdAt].map(time).filter((t): t is number => t !== undefined));
-    if (!Number.isFinite(used)) return undefined;
+    // As `list` shows "refresh token last used": the last refresh, else the sign-in.
+    const used = time(a.lastRefreshAt ?? a.signedInAt ?? a.createdAt);
+    if (used === undefined) return undefined;
     const idle = IDLE[a.provider] ?? IDLE.default!;
     return { by: used + idle.days * DAY, basis: 'idle', why: `${idle.says} (last used ${new Date(used).toISOString().slice(0, 10)}); a daily \`mailoauth refresh\` keeps it alive` };
   },

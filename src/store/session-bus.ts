@@ -20,7 +20,7 @@ export interface BusCandidate {
 export function busCandidates(env: NodeJS.ProcessEnv, uid: number | undefined): BusCandidate[] {
   if (env.DBUS_SESSION_BUS_ADDRESS) {
     const address = env.DBUS_SESSION_BUS_ADDRESS;
-    return [{ address, socket: sessionBusSocket({ DBUS_SESSION_BUS_ADDRESS: address }), source: 'DBUS_SESSION_BUS_ADDRESS' }];
+    return [{ address, socket: sessionBusSocket(address), source: 'DBUS_SESSION_BUS_ADDRESS' }];
   }
   const out: BusCandidate[] = [];
   const add = (path: string, source: BusSource) => {

@@ -4,7 +4,7 @@
  * every token, and the XOAUTH2-checking SMTP server. Refused logins come last (Dovecot trap: failed
  * logins can slow later ones; the launcher turns the penalty off, the order keeps it harmless anyway).
  */
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -220,6 +220,8 @@ describe.skipIf(skip)('verify, list and doctor against Dovecot, the SMTP server 
     const e = env();
     await signIn(e, 'one');
     await signIn(e, 'two');
+    // No memory copy of the tokens either (after a logout or reboot): the keychain is all there is.
+    rmSync(join(e.XDG_RUNTIME_DIR!, 'mailoauth'), { recursive: true, force: true });
     const r = await run(['list'], { ...e, DBUS_SESSION_BUS_ADDRESS: 'unix:path=/nonexistent/bus' });
     expect(r.code, r.stderr).toBe(0);
     expect(r.stdout).toMatch(/^one .*keychain unavailable/m);
@@ -321,6 +323,7 @@ describe.skipIf(skip)('verify, list and doctor against Dovecot, the SMTP server 
     const [h, p] = (rec.accessToken as string).split('.');
     rec.accessToken = `${h}.${p}.${Buffer.from('not the platform signature').toString('base64url')}`;
     writeFileSync(file, JSON.stringify(rec));
+    rmSync(join(e.XDG_RUNTIME_DIR!, 'mailoauth'), { recursive: true, force: true }); // and its memory copy, as a reboot would
     const r = await run(['verify', 'forged', '--json'], e);
     expect(r.code, r.stderr).toBe(6);
     const j = JSON.parse(r.stdout);
