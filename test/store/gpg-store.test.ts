@@ -2,6 +2,8 @@ import { existsSync, mkdtempSync, readdirSync, readFileSync, statSync } from 'no
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Account } from '../../src/account.js';
+import { planSetup } from '../../src/commands/setup-plan.js';
 import { ExitCode, UserError } from '../../src/errors.js';
 import { gpgOutcome, gpgRunner } from '../../src/store/gpg-run.js';
 import { GpgStore } from '../../src/store/gpg-store.js';
@@ -33,6 +35,17 @@ describe('gpgOutcome: read from status keywords, never from messages', () => {
   ])('recipient %j', (r, want) => {
     if (want === true) expect(checkGpgRecipient(r)).toBe(r);
     else expect(userError(() => checkGpgRecipient(r)).message).toMatch(want);
+  });
+});
+
+describe('setup plans the gpg store', () => {
+  it('--store gpg needs --gpg-recipient; the recipient is kept, and a --reauth keeps it', () => {
+    expect(userError(() => planSetup({ email: 'a@contoso.example', store: 'gpg', yes: true }, {}, 'linux')).message).toMatch(/needs --gpg-recipient/);
+    const plan = planSetup({ email: 'a@contoso.example', store: 'gpg', gpgRecipient: 'a@example.org', yes: true }, {}, 'linux');
+    expect(plan.account).toMatchObject({ store: 'gpg', gpgRecipient: 'a@example.org' });
+    const again = planSetup({ reauth: 'a@contoso.example' }, {}, 'linux', { ...plan.account, createdAt: '2025-01-01T00:00:00Z' } as Account);
+    expect(again.account).toMatchObject({ store: 'gpg', gpgRecipient: 'a@example.org' });
+    expect(planSetup({ email: 'a@contoso.example', yes: true }, {}, 'linux').account.gpgRecipient).toBeUndefined();
   });
 });
 
