@@ -84,9 +84,13 @@ export function testEnv(extra: NodeJS.ProcessEnv): NodeJS.ProcessEnv & { HOME: s
   } as NodeJS.ProcessEnv & { HOME: string; XDG_CONFIG_HOME: string };
 }
 
-/** A fresh 0700 directory on a memory file system (/dev/shm), like /run/user/UID. */
+/**
+ * A fresh 0700 directory on a memory file system (/dev/shm), like /run/user/UID: under the test run's
+ * root (runtime-root.ts, removed at the end of the run), else removed when this process exits.
+ */
 export function runtimeDir(): string {
-  const d = mkdtempSync(join(existsSync('/dev/shm') ? '/dev/shm' : tmpdir(), 'mailoauth-run-'));
+  const root = process.env.MAILOAUTH_TEST_RUNTIME_ROOT ?? (existsSync('/dev/shm') ? '/dev/shm' : tmpdir());
+  const d = mkdtempSync(join(root, 'mailoauth-run-'));
   runtimeDirs.push(d);
   return d;
 }
