@@ -8,5 +8,7 @@ export default defineConfig({
     // Suites spawn real servers and processes; keep the two cores from being oversubscribed.
     maxWorkers: 2,
     reporters: ['default', './test/helpers/summary-reporter.ts'],
+    // The tests' memory runtime directories, removed when the run ends.
+    globalSetup: ['./test/helpers/runtime-root.ts'],
   },
 });

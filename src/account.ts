@@ -7,7 +7,7 @@ export interface Endpoint {
   tls: TlsMode;
 }
 
-export type StoreKind = 'keychain' | 'file';
+export type StoreKind = 'keychain' | 'file' | 'gpg';
 
 /** Where a plain-OAuth2 provider signs in and refreshes. */
 export interface OAuth2Endpoints {
@@ -44,6 +44,8 @@ export interface Account {
   imap: Endpoint;
   smtp: Endpoint;
   store: StoreKind;
+  /** `--store gpg`: the GPG key the secrets are encrypted to (key id, fingerprint or user id). */
+  gpgRecipient?: string;
   /** MSAL's homeAccountId of the signed-in user, to find it again in the MSAL cache. */
   homeAccountId?: string;
   /** The authority's OpenID document saved at sign-in, so a refresh needs no discovery request. */
@@ -52,4 +54,11 @@ export interface Account {
   redirectUri?: string;
   createdAt: string;
   lastRefreshAt?: string;
+  /** When the user last signed in (setup or --reauth); absent in accounts written before it was kept. */
+  signedInAt?: string;
+  /**
+   * A sign-in lifetime learned from the provider refusing a refresh for it (Conditional Access sign-in
+   * frequency, AADSTS70043/50133): the time from sign-in to that refusal. See src/reauth/.
+   */
+  signInLifetime?: { ms: number; learnedFrom: string; at: string };
 }

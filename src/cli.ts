@@ -38,7 +38,8 @@ program
   .option('--mailbox <address>', 'a shared mailbox to open with the --email user\'s sign-in (the login user becomes this address)')
   .option('--expect-user <address>', 'the identity the platform will report when it is not --email (an Outlook.com alias, a UPN); any other is refused with --yes')
   .addOption(new Option('--flow <flow>', 'how to sign in').choices(['device', 'browser', 'paste']))
-  .addOption(new Option('--store <store>', 'where the refresh token goes').choices(['keychain', 'file']))
+  .addOption(new Option('--store <store>', 'where the refresh token goes').choices(['keychain', 'file', 'gpg']))
+  .option('--gpg-recipient <key>', '--store gpg: the GPG key (id, fingerprint or email) the secrets are encrypted to')
   .option('--authority <url>', 'identity platform authority, https://HOST/TENANT (sovereign clouds, tests); Google: a base URL for both endpoints')
   .option('--redirect-uri <uri>', "redirect URI your own app registered (browser: http://127.0.0.1 or http://localhost; paste: any https URI); Thunderbird's app: its registered ones only")
   .option('--port <port>', 'loopback port for the browser flow (default: a free one)')
@@ -111,8 +112,35 @@ program
   });
 
 program
+  .command('refresh')
+  .description("refresh ACCOUNT's tokens now (or every account's), so a sign-in nobody uses for weeks does not expire")
+  .argument('[account]', 'account name (see mailoauth list)')
+  .option('--all', 'every account')
+  .option('--quiet', 'print nothing when everything worked (for cron)')
+  .option('--json', 'print the outcome per account as JSON')
+  .option('--notify-cmd <command>', 'run this shell command instead of a desktop notification when a sign-in ended or ends within 3 days (MAILOAUTH_* variables say what)')
+  .action(async (name: string | undefined, o) => {
+    const { refreshCommand } = await import('./commands/refresh.js');
+    await refreshCommand(deps(), name, o);
+  });
+
+program
+  .command('schedule')
+  .description('run `mailoauth refresh --all` daily: a systemd user timer, or the crontab line where systemd is absent')
+  .option('--install', 'write and enable the timer (cron: print the line to add)')
+  .option('--remove', 'disable and delete the timer')
+  .option('--print', 'print the unit files (or crontab line) without installing')
+  .option('--systemd', 'use a systemd user timer even if no user manager answers now')
+  .option('--cron', 'use cron even where systemd runs')
+  .option('--notify-cmd <command>', 'passed to the scheduled refresh (see mailoauth refresh --help)')
+  .action(async (o) => {
+    const { scheduleCommand } = await import('./commands/schedule.js');
+    await scheduleCommand(deps(), o);
+  });
+
+program
   .command('list')
-  .description('accounts with their access-token expiry and refresh-token age')
+  .description('accounts with their access-token expiry, refresh-token age and the date a new sign-in is due')
   .option('--json', 'print the accounts as JSON')
   .action(async (o) => {
     const { listCommand } = await import('./commands/list.js');

@@ -19,6 +19,8 @@ export class UserError extends Error {
     readonly exitCode: ExitCode,
     message: string,
     readonly fix?: string,
+    /** The identity platform's AADSTS code behind it, when there was one (src/reauth/ learns from some). */
+    readonly aadsts?: number,
   ) {
     super(message);
     this.name = 'UserError';

@@ -1,19 +1,24 @@
-import { realDeps } from './deps.js';
-import { exitWhenFlushed, report } from './report.js';
+import { createRequire } from 'node:module';
+import { exitWhenFlushed } from './report.js';
+import { cacheHitOutput } from './token-cache-hit.js';
 import { tokenInvocation } from './token-invocation.js';
 
 /**
  * The executable's entry. `mailoauth token ACCOUNT [--xoauth2|--json] [--debug]`, run by mail clients
- * on every connect, is recognised first so a cache hit never loads commander; anything else,
- * including a malformed token call, goes to the commander wiring, which owns help and usage errors.
+ * on every connect, is recognised first. A runtime-cache hit is answered right here, from a file in
+ * memory (token-cache-hit.ts): this bundle holds little else, so that costs barely more than
+ * starting Node. Any other token call loads the token command (token.cjs); anything else, including
+ * a malformed token call, the commander wiring (commands.cjs), which owns help and usage errors.
  * (No top-level await: the bundle is CommonJS, see tsup.config.ts.)
  */
-const fast = tokenInvocation(process.argv.slice(2));
-if (fast) {
-  import('./commands/token.js')
-    .then(({ tokenCommand }) => tokenCommand(realDeps(fast.debug), fast.name, fast))
-    .then(() => 0, (e: unknown) => report(e, process.stderr, fast.debug))
-    .then(exitWhenFlushed);
+const inv = tokenInvocation(process.argv.slice(2));
+const hit = inv ? cacheHitOutput(inv, process.env, Date.now()) : undefined;
+if (hit !== undefined) {
+  process.stdout.write(`${hit}\n`);
+  exitWhenFlushed(0);
+} else if (inv) {
+  // require, not import(): a dynamic import() of token.cjs would start Node's ESM loader (~30 ms).
+  (createRequire(import.meta.url)('./token.cjs') as typeof import('./token-main.js')).runToken(inv);
 } else {
   void import('./cli.js');
 }

@@ -24,8 +24,8 @@ interface ServerErrorBody {
  * and the OAuth error name. Callers switch on these, never on the message.
  */
 export class PlatformError extends UserError {
-  constructor(exitCode: ExitCode, message: string, fix: string | undefined, readonly aadsts?: number, readonly error?: string) {
-    super(exitCode, message, fix);
+  constructor(exitCode: ExitCode, message: string, fix: string | undefined, aadsts?: number, readonly error?: string) {
+    super(exitCode, message, fix, aadsts);
   }
 }
 

@@ -8,6 +8,7 @@ import { exitFor, formatFindings, type Finding } from '../diagnose/finding.js';
 import { ExitCode, UserError } from '../errors.js';
 import { checkCloud, type CloudId } from '../providers/clouds.js';
 import { providerById, THUNDERBIRD_MICROSOFT_CLIENT_ID } from '../providers/table.js';
+import { reauthFinding } from '../reauth/reauth-finding.js';
 import { findAccount, readAccounts } from '../store/accounts.js';
 import { openStore } from '../store/open-store.js';
 import { spinWhile } from '../ui/spinner.js';
@@ -118,6 +119,7 @@ async function accountFindings(d: Deps, a: Account, timeoutMs: number, keychainD
     detail: `${a.provider}, client ${a.clientId === THUNDERBIRD_MICROSOFT_CLIENT_ID ? "Thunderbird's" : a.clientId}, ${a.store} store, IMAP ${ep(a.imap)}, SMTP ${ep(a.smtp)}`,
   }];
   out.push(...providerNotes(a));
+  out.push(reauthFinding(a, d.now()));
   if (keychainDown) {
     out.push({ level: 'fail', check: 'token', detail: 'not checked: the keychain holding it is unavailable (see above)', fix: 'Fix the keychain first', exit: ExitCode.KeychainUnavailable });
     return out;

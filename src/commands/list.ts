@@ -1,19 +1,12 @@
 import type { Account } from '../account.js';
 import type { Deps } from '../deps.js';
+import { daysLeft, inDays, reauthDate, renewAdvice, WARN_DAYS, type ReauthDate } from '../reauth/reauth-date.js';
 import { readAccounts } from '../store/accounts.js';
 import { openStore } from '../store/open-store.js';
 import { accessKey, parseAccess } from '../store/records.js';
 import { KeychainUnavailable, type SecretStore } from '../store/secret-store.js';
 
 const DAY = 86_400_000;
-/** Microsoft expires a refresh token after 90 days without use; warn with time to spare. */
-export const REFRESH_WARN_DAYS = 80;
-
-/** How long a refresh token may sit unused, per provider, and when to warn. */
-const IDLE_EXPIRY: Record<string, { warnDays: number; says: string }> = {
-  default: { warnDays: REFRESH_WARN_DAYS, says: 'Microsoft expires it after 90 days without use' },
-  google: { warnDays: 150, says: 'Google expires it after 6 months without use' },
-};
 
 export type TokenState = 'valid' | 'expired' | 'none' | 'keychain-unavailable' | 'unreadable';
 
@@ -30,6 +23,11 @@ export interface ListRow {
   /** ISO time the refresh token was last used (last refresh, else sign-in); null when unrecorded. */
   refreshTokenLastUsedAt: string | null;
   refreshTokenAgeDays: number | null;
+  /** ISO date by which a new sign-in will be needed; null when unknown (src/reauth/reauth-date.ts). */
+  reauthBy: string | null;
+  reauthBasis: ReauthDate['basis'];
+  /** Why that date. */
+  reauthWhy: string;
   warnings: string[];
 }
 
@@ -37,10 +35,11 @@ export interface ListRow {
 export function listRow(a: Account, token: { state: TokenState; expiresAt?: number }, now: number): ListRow {
   const lastUsed = Date.parse(a.lastRefreshAt ?? a.createdAt ?? '');
   const age = Number.isNaN(lastUsed) ? null : Math.max(0, Math.floor((now - lastUsed) / DAY));
+  const reauth = reauthDate(a);
+  const left = daysLeft(reauth, now);
   const warnings: string[] = [];
-  const idle = IDLE_EXPIRY[a.provider] ?? IDLE_EXPIRY.default!;
-  if (age !== null && age > idle.warnDays) {
-    warnings.push(`the refresh token of ${a.name} has not been used for ${age} days; ${idle.says}. Renew it now: mailoauth token ${a.name} >/dev/null`);
+  if (reauth.by !== null && left !== null && left <= WARN_DAYS) {
+    warnings.push(`${a.name} must be signed in again ${left < 0 ? 'now' : `by ${day(reauth.by)}`}: ${reauth.why}. ${renewAdvice(reauth.basis, a.name)}`);
   }
   return {
     account: a.name,
@@ -52,8 +51,20 @@ export function listRow(a: Account, token: { state: TokenState; expiresAt?: numb
     tokenExpiresAt: token.expiresAt !== undefined ? new Date(token.expiresAt).toISOString() : null,
     refreshTokenLastUsedAt: Number.isNaN(lastUsed) ? null : new Date(lastUsed).toISOString(),
     refreshTokenAgeDays: age,
+    reauthBy: reauth.by === null ? null : new Date(reauth.by).toISOString(),
+    reauthBasis: reauth.basis,
+    reauthWhy: reauth.why,
     warnings,
   };
+}
+
+const day = (t: number) => new Date(t).toISOString().slice(0, 10);
+
+/** The date, and how far: "2025-03-01 (in 40 days)". */
+export function formatReauth(r: ListRow, now: number): string {
+  if (r.reauthBy === null) return 'unknown';
+  const t = Date.parse(r.reauthBy);
+  return `${day(t)} (${inDays(t, now)})`;
 }
 
 export function formatExpiry(r: ListRow, now: number): string {
@@ -77,21 +88,22 @@ function lastUsedText(days: number | null): string {
 }
 
 export function formatTable(rows: ListRow[], now: number): string {
-  const head = ['ACCOUNT', 'PROVIDER', 'EMAIL', 'ACCESS TOKEN', 'REFRESH TOKEN LAST USED'];
+  const head = ['ACCOUNT', 'PROVIDER', 'EMAIL', 'ACCESS TOKEN', 'REFRESH TOKEN LAST USED', 'SIGN IN AGAIN BY'];
   const body = rows.map((r) => [
     r.account,
     r.provider,
     r.signedInAs ? `${r.email} (as ${r.signedInAs})` : r.email,
     formatExpiry(r, now),
-    `${lastUsedText(r.refreshTokenAgeDays)}${r.warnings.length ? ' (renew soon!)' : ''}`,
+    lastUsedText(r.refreshTokenAgeDays),
+    `${formatReauth(r, now)}${r.warnings.length ? ' (soon!)' : ''}`,
   ]);
   const width = head.map((h, i) => Math.max(h.length, ...body.map((b) => b[i]!.length)));
   return [head, ...body].map((cells) => cells.map((c, i) => (i === cells.length - 1 ? c : c.padEnd(width[i]!))).join('  ')).join('\n') + '\n';
 }
 
 /**
- * `mailoauth list [--json]`: every account with its access-token expiry (read from the store) and
- * how long ago its refresh token was last used. A keychain that does not answer marks its rows
+ * `mailoauth list [--json]`: every account with its access-token expiry (read from the store), how
+ * long ago its refresh token was last used, and the date a new sign-in will be needed. A keychain that does not answer marks its rows
  * "keychain unavailable" instead of failing the listing, and is asked only once.
  */
 export async function listCommand(d: Deps, o: { json?: boolean }): Promise<void> {
@@ -100,7 +112,7 @@ export async function listCommand(d: Deps, o: { json?: boolean }): Promise<void>
   const rows: ListRow[] = [];
   for (const a of accounts) {
     let store = stores.get(a.store);
-    if (!store) stores.set(a.store, (store = openStore(a.store, d.env)));
+    if (!store) stores.set(a.store, (store = openStore(a, d.env, { now: d.now, interactive: d.isTTY })));
     let token: { state: TokenState; expiresAt?: number };
     if (store === 'unavailable') {
       token = { state: 'keychain-unavailable' };

@@ -33,7 +33,7 @@ export async function removeCommand(d: Deps, name: string, o: { dryRun?: boolean
     d.stderr.write(`(dry run: would also delete the keychain items and the metadata of ${account.name})\n`);
     return;
   }
-  const store = openStore(account.store, d.env);
+  const store = openStore(account, d.env, { interactive: d.isTTY });
   await store.delete(msalKey(account.name));
   await store.delete(oauth2Key(account.name));
   await store.delete(accessKey(account.name));

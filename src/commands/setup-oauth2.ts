@@ -50,6 +50,7 @@ export async function signInOAuth2Account(d: Deps, plan: SetupPlan, store: Secre
     email: loginUser,
     createdAt: a.createdAt ?? new Date(d.now()).toISOString(),
     lastRefreshAt: new Date(d.now()).toISOString(),
+    signedInAt: new Date(d.now()).toISOString(),
   };
   await store.set(oauth2Key(account.name), serializeOAuth2({ refreshToken: s.reply.refreshToken, clientSecret: own ? ownSecret : undefined }));
   await store.set(accessKey(account.name), serializeAccess({ accessToken: s.reply.accessToken, expiresAt: s.reply.expiresAt, scopes: s.reply.scopes }));

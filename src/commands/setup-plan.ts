@@ -4,6 +4,7 @@ import { defaultFlow } from '../auth/default-flow.js';
 import { chooseRedirect } from '../auth/redirects.js';
 import type { Flow } from '../auth/signin.js';
 import { ExitCode, UserError } from '../errors.js';
+import { checkGpgRecipient } from '../store/gpg-recipient.js';
 import { checkCloud, cloudById, inCloud, providerHasClouds, type CloudId } from '../providers/clouds.js';
 import type { Detection } from '../providers/detect.js';
 import { fullScopes, knownClient, providerById, providerForEmail, type KnownClient, type Provider } from '../providers/table.js';
@@ -25,6 +26,8 @@ export interface SetupOptions {
   expectUser?: string;
   flow?: string;
   store?: string;
+  /** --store gpg: the key the secrets are encrypted to. */
+  gpgRecipient?: string;
   authority?: string;
   redirectUri?: string;
   port?: string;
@@ -56,7 +59,7 @@ export interface SetupPlan {
 }
 
 const FLOWS: Flow[] = ['device', 'browser', 'paste'];
-const STORES: StoreKind[] = ['keychain', 'file'];
+const STORES: StoreKind[] = ['keychain', 'file', 'gpg'];
 
 /**
  * Every decision of a non-interactive setup, from flags, the stored account (--reauth) and what
@@ -82,7 +85,8 @@ export function planSetup(o: SetupOptions, env: NodeJS.ProcessEnv, platform: Nod
   if (!FLOWS.includes(flow)) throw new UserError(ExitCode.Usage, `Unknown flow "${o.flow}".`, 'Use --flow device, --flow browser or --flow paste');
   checkFlowAllowed(provider, flow);
   const store = (o.store ?? existing?.store ?? 'keychain') as StoreKind;
-  if (!STORES.includes(store)) throw new UserError(ExitCode.Usage, `Unknown store "${o.store}".`, 'Use --store keychain (default) or --store file');
+  if (!STORES.includes(store)) throw new UserError(ExitCode.Usage, `Unknown store "${o.store}".`, 'Use --store keychain (default), --store gpg or --store file');
+  const gpgRecipient = store === 'gpg' ? checkGpgRecipient(o.gpgRecipient ?? existing?.gpgRecipient) : undefined;
   // A --reauth that moves the account to another provider or cloud takes that row's hosts and scopes.
   const moved = existing !== undefined && ((o.cloud !== undefined && o.cloud !== (existing.cloud ?? 'public')) || (o.provider !== undefined && o.provider !== existing.provider));
   // Plain-OAuth2 rows (Google): no tenant, their own client ids, endpoints and loopback redirect.
@@ -125,6 +129,7 @@ export function planSetup(o: SetupOptions, env: NodeJS.ProcessEnv, platform: Nod
       imap,
       smtp,
       store,
+      ...(gpgRecipient ? { gpgRecipient } : {}),
       redirectUri,
       createdAt: existing?.createdAt,
     },

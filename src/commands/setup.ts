@@ -2,7 +2,7 @@ import type { Account } from '../account.js';
 import type { Deps } from '../deps.js';
 import { ExitCode, UserError } from '../errors.js';
 import { findAccount, readAccounts, updateAccounts, upsertAccount } from '../store/accounts.js';
-import { openStore } from '../store/open-store.js';
+import { openStore, storeName } from '../store/open-store.js';
 import { accessKey, clampExpiresAt, msalKey, serializeAccess } from '../store/records.js';
 import type { Detection } from '../providers/detect.js';
 import type { SecretStore } from '../store/secret-store.js';
@@ -44,7 +44,7 @@ export async function setupCommand(d: Deps, o: SetupOptions): Promise<void> {
   // without detection validates every flag (pure), then the store is proven writable.
   const first = planSetup(o, d.env, process.platform, existing);
   if (!existing) refuseToReplace(accounts.accounts, first.account, o.force === true);
-  const store = openStore(first.account.store, d.env);
+  const store = openStore(first.account, d.env, { interactive: d.isTTY });
   await store.probe();
   // Without the wizard, detection still feeds the defaults that no flag gave (the wizard did its own).
   const detected = !existing && !(d.isTTY && !o.yes) && wantsDetection(o) ? await detectForFlags(d, o) : undefined;
@@ -61,12 +61,12 @@ export async function setupCommand(d: Deps, o: SetupOptions): Promise<void> {
   const { account, accessToken, expiresAt } = a.auth === 'oauth2'
     ? await (await import('./setup-oauth2.js')).signInOAuth2Account(d, plan, store, interactive)
     : await signInMsalAccount(d, plan, store, interactive);
-  d.stderr.write(`Signed in. Stored the refresh token in the ${account.store === 'keychain' ? 'OS keychain' : 'file store'} as "${account.name}".\n`);
+  d.stderr.write(`Signed in. Stored the refresh token in the ${storeName(account)} as "${account.name}".\n`);
   if (plan.verify) await verifyBeforeWriting(d, account, accessToken, expiresAt, o.clients);
   const written = await writeClients(d, account, o, interactive);
   d.stderr.write(
     `\nSummary for ${account.name}:\n` +
-      `  refresh token: ${account.store === 'keychain' ? 'OS keychain (service mailoauth)' : 'file store (0600)'}\n` +
+      `  refresh token: ${storeName(account, true)}\n` +
       (written.length ? written.map((w) => `  ${w}\n`).join('') : '  no mail-client config written (later: mailoauth config ACCOUNT --client NAME --write)\n') +
       `  mail clients get a fresh token with: ${d.selfPath} token ${account.name}\n`,
   );
@@ -127,6 +127,7 @@ async function signInMsalAccount(d: Deps, plan: SetupPlan, store: SecretStore, i
     redirectUri: attempt.flow === 'device' ? undefined : attempt.redirectUri,
     createdAt: a.createdAt ?? new Date(d.now()).toISOString(),
     lastRefreshAt: new Date(d.now()).toISOString(),
+    signedInAt: new Date(d.now()).toISOString(),
   };
   await store.set(msalKey(account.name), s.cache);
   const expiresAt = clampExpiresAt(s.result.expiresOn?.getTime(), d.now());

@@ -48,8 +48,13 @@ function wrongAccountType(c: DiagnoseContext): string {
 
 /** AADSTS code → cause and exact fix (SPEC.md "Diagnosis"). One row per code; codes sharing a cause share a row. */
 const ROWS: Array<[number[], Diagnosis]> = [
-  [[700082, 50173, 70008, 70043, 700084], {
+  [[700082, 50173, 70008, 700084], {
     cause: 'The refresh token has expired or was revoked (password change, admin sign-out, 90 days unused or a token-lifetime policy).',
+    fix: relogin,
+    exit: ExitCode.ReloginNeeded,
+  }],
+  [[70043, 50133], {
+    cause: "The sign-in has reached the age your organization allows (a Conditional Access sign-in frequency): it must be renewed regularly. mailoauth now knows how long it lasts and shows the next date in mailoauth list.",
     fix: relogin,
     exit: ExitCode.ReloginNeeded,
   }],

@@ -1,7 +1,6 @@
 import { readFileSync } from 'node:fs';
 import type { Account } from '../account.js';
 import { ExitCode, UserError } from '../errors.js';
-import { writeFileAtomic } from './atomic-write.js';
 import { accountsFile } from './paths.js';
 
 /** accounts.json: non-secret metadata of every account, 0600, replaced atomically. */
@@ -62,7 +61,10 @@ export function findAccount(file: AccountsFile, name: string): Account {
 }
 
 export function upsertAccount(file: AccountsFile, a: Account): AccountsFile {
-  return { version: 1, accounts: [...file.accounts.filter((x) => x.name !== a.name), a] };
+  const old = file.accounts.find((x) => x.name === a.name);
+  // What a refusal taught about the organization's sign-in lifetime outlives the new sign-in it asked for.
+  const kept = old?.signInLifetime && !a.signInLifetime ? { signInLifetime: old.signInLifetime } : {};
+  return { version: 1, accounts: [...file.accounts.filter((x) => x.name !== a.name), { ...a, ...kept }] };
 }
 
 /**
@@ -71,6 +73,7 @@ export function upsertAccount(file: AccountsFile, a: Account): AccountsFile {
  */
 export async function updateAccounts(env: NodeJS.ProcessEnv, change: (f: AccountsFile) => AccountsFile): Promise<void> {
   const { withLock } = await import('./lock.js');
+  const { writeFileAtomic } = await import('./atomic-write.js');
   const path = accountsFile(env);
   await withLock(env, 'accounts.json', { waitMs: 10_000 }, async () => {
     writeFileAtomic(path, JSON.stringify(change(readAccounts(env)), null, 2) + '\n', 0o600);

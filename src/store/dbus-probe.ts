@@ -1,11 +1,10 @@
 import { connect } from 'node:net';
 
 /**
- * The unix socket of the D-Bus session bus: DBUS_SESSION_BUS_ADDRESS, or libdbus's own fallback
- * `$XDG_RUNTIME_DIR/bus`. undefined for address forms not read here (tcp, autolaunch, ...).
+ * The unix socket of a D-Bus address (DBUS_SESSION_BUS_ADDRESS's format). undefined for address
+ * forms not read here (tcp, autolaunch, ...). Where to look when there is no address: session-bus.ts.
  */
-export function sessionBusSocket(env: NodeJS.ProcessEnv): string | undefined {
-  const address = env.DBUS_SESSION_BUS_ADDRESS ?? (env.XDG_RUNTIME_DIR ? `unix:path=${env.XDG_RUNTIME_DIR}/bus` : '');
+export function sessionBusSocket(address: string): string | undefined {
   for (const entry of address.split(';')) {
     const m = /^unix:(.*)$/.exec(entry.trim());
     if (!m) continue;

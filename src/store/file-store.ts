@@ -1,6 +1,7 @@
-import { readFileSync, unlinkSync, mkdirSync } from 'node:fs';
+import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { writeFileAtomic } from './atomic-write.js';
+import { readFileIfExists, unlinkIfExists } from './if-exists.js';
 import type { SecretStore } from './secret-store.js';
 
 /**
@@ -16,12 +17,7 @@ export class FileStore implements SecretStore {
   }
 
   async get(key: string) {
-    try {
-      return readFileSync(this.path(key), 'utf8');
-    } catch (e) {
-      if ((e as NodeJS.ErrnoException).code === 'ENOENT') return null;
-      throw e;
-    }
+    return readFileIfExists(this.path(key));
   }
 
   async set(key: string, value: string) {
@@ -29,13 +25,7 @@ export class FileStore implements SecretStore {
   }
 
   async delete(key: string) {
-    try {
-      unlinkSync(this.path(key));
-      return true;
-    } catch (e) {
-      if ((e as NodeJS.ErrnoException).code === 'ENOENT') return false;
-      throw e;
-    }
+    return unlinkIfExists(this.path(key));
   }
 
   async probe() {

@@ -1,6 +1,7 @@
 import { createRequire } from 'node:module';
-import { probeSessionBus, sessionBusSocket } from './dbus-probe.js';
+import { probeSessionBus } from './dbus-probe.js';
 import { KeychainUnavailable, type SecretStore } from './secret-store.js';
+import { busCandidates, describeBus, locateSessionBus } from './session-bus.js';
 
 export const SERVICE = 'mailoauth';
 const PROBE_KEY = 'mailoauth-probe';
@@ -20,6 +21,7 @@ export class KeychainStore implements SecretStore {
   constructor(
     private readonly timeoutMs = 2500,
     private readonly service = SERVICE,
+    private readonly o: { env?: NodeJS.ProcessEnv; log?: (line: string) => void } = {},
   ) {}
 
   private async entry(key: string) {
@@ -42,14 +44,25 @@ export class KeychainStore implements SecretStore {
   /**
    * Creating an entry connects to D-Bus synchronously, without a deadline: see probeSessionBus. The
    * bus answers its handshake in well under a millisecond, and never waits for a person (unlock
-   * prompts come later, from the Secret Service), so its deadline is short.
+   * prompts come later, from the Secret Service), so its deadline is short. With no
+   * DBUS_SESSION_BUS_ADDRESS (cron), the user's bus is looked for where systemd puts it, and the
+   * keyring library, which reads the process environment, is pointed at the one that answers.
    */
   private async checkBus() {
-    const socket = sessionBusSocket(process.env);
+    const env = this.o.env ?? process.env;
     const ms = Math.min(this.timeoutMs, 1000);
-    if (socket && (await probeSessionBus(socket, ms)) === 'silent') {
-      throw new KeychainUnavailable(`the D-Bus session bus (${process.env.DBUS_SESSION_BUS_ADDRESS ?? socket}) did not answer within ${ms} ms`);
+    const where = await locateSessionBus(busCandidates(env, process.getuid?.()), probeSessionBus, ms);
+    if (where.kind === 'silent') throw new KeychainUnavailable(`the D-Bus session bus ${describeBus(where.bus)} did not answer within ${ms} ms`);
+    if (where.kind === 'none') {
+      // A named bus with nothing listening: the library says so itself, fast.
+      if (env.DBUS_SESSION_BUS_ADDRESS) return;
+      throw new KeychainUnavailable(
+        `DBUS_SESSION_BUS_ADDRESS is unset and no session bus answers at ${where.tried.map((c) => c.socket).join(' or ') || 'any known place'}`,
+        NO_BUS_FIX,
+      );
     }
+    this.o.log?.(`session bus: ${describeBus(where.bus)}`);
+    if (!process.env.DBUS_SESSION_BUS_ADDRESS) process.env.DBUS_SESSION_BUS_ADDRESS = where.bus.address;
   }
 
   private async call<T>(what: string, run: (signal: AbortSignal) => Promise<T>): Promise<T> {
@@ -92,6 +105,11 @@ export class KeychainStore implements SecretStore {
     await this.delete(PROBE_KEY);
   }
 }
+
+/** Cron and timers run outside the login session: the user's bus exists only while a session (or lingering) keeps it. */
+const NO_BUS_FIX =
+  'From cron or a timer: keep your user session (and its keyring) running with `loginctl enable-linger $USER`, ' +
+  'and unlock the keyring once after boot; or use a store that needs no desktop: mailoauth setup --reauth ACCOUNT --store gpg --gpg-recipient YOU';
 
 function describe(e: unknown): string {
   const msg = e instanceof Error ? e.message : String(e);

@@ -10,3 +10,5 @@ export const accountsFile = (env: NodeJS.ProcessEnv) => join(configDir(env), 'ac
 export const locksDir = (env: NodeJS.ProcessEnv) => join(configDir(env), 'locks');
 /** Only for the explicit `--store file` choice. */
 export const fileStoreDir = (env: NodeJS.ProcessEnv) => join(configDir(env), 'secrets');
+/** `--store gpg`: the encrypted items. */
+export const gpgStoreDir = (env: NodeJS.ProcessEnv) => join(configDir(env), 'gpg');

@@ -10,6 +10,8 @@
 export const accessKey = (name: string) => name;
 export const msalKey = (name: string) => `${name}/msal`;
 export const oauth2Key = (name: string) => `${name}/oauth2`;
+/** The account whose access record `key` names; undefined for the other items (they hold a `/`). */
+export const accessKeyName = (key: string): string | undefined => (key.includes('/') ? undefined : key);
 
 /** What a plain-OAuth2 refresh needs besides the account's (non-secret) metadata. */
 export interface OAuth2Record {
@@ -87,7 +89,7 @@ export function parseAccess(text: string | null): AccessRecord | undefined {
 /** Refresh when less than this is left (SPEC: "refreshes when < 5 min left"). */
 export const REFRESH_MARGIN_MS = 5 * 60 * 1000;
 
-export type TokenDecision = { use: AccessRecord } | { refresh: 'missing' | 'expiring' };
+export type TokenDecision = { use: AccessRecord } | { refresh: 'missing' | 'expiring' | 'asked' };
 
 /** The fast path's whole decision. */
 export function decideToken(rec: AccessRecord | undefined, now: number, marginMs = REFRESH_MARGIN_MS): TokenDecision {
@@ -108,6 +110,15 @@ export function decideUnderLock(current: AccessRecord | undefined, seen: AccessR
   const d = decideToken(current, now);
   if ('use' in d || !current || current.accessToken === seen?.accessToken) return d;
   return current.expiresAt - now > FRESH_ENOUGH_MS ? { use: current } : d;
+}
+
+/**
+ * `mailoauth refresh`: refresh now, however long the token has left, unless another process
+ * refreshed since this one looked (`seen`): then its token is as new as ours would be.
+ */
+export function decideForcedUnderLock(current: AccessRecord | undefined, seen: AccessRecord | undefined, now: number): TokenDecision {
+  if (current && current.accessToken !== seen?.accessToken && current.expiresAt - now > FRESH_ENOUGH_MS) return { use: current };
+  return { refresh: current ? 'asked' : 'missing' };
 }
 
 interface SerializedMsalCache {

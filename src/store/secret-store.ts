@@ -1,8 +1,8 @@
 import { ExitCode, UserError } from '../errors.js';
 
-/** Where secrets live: the OS keychain, or (explicitly chosen) 0600 files. Keys are item names. */
+/** Where secrets live: the OS keychain, or (explicitly chosen) 0600 files or GPG-encrypted files. Keys are item names. */
 export interface SecretStore {
-  readonly kind: 'keychain' | 'file';
+  readonly kind: 'keychain' | 'file' | 'gpg';
   get(key: string): Promise<string | null>;
   set(key: string, value: string): Promise<void>;
   /** true when something was deleted. */
@@ -15,11 +15,11 @@ export interface SecretStore {
 }
 
 export class KeychainUnavailable extends UserError {
-  constructor(detail: string) {
+  constructor(detail: string, fix?: string) {
     super(
       ExitCode.KeychainUnavailable,
       `The OS keychain is not available: ${detail}`,
-      'Start and unlock a Secret Service (GNOME Keyring or KeePassXC; on a headless box: ' +
+      fix ?? 'Start and unlock a Secret Service (GNOME Keyring or KeePassXC; on a headless box: ' +
         '`dbus-run-session -- sh -c "gnome-keyring-daemon --unlock --components=secrets; ..."`), ' +
         'or choose the plain-file store explicitly: mailoauth setup --store file',
     );

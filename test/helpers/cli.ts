@@ -1,5 +1,5 @@
 import { spawn } from 'node:child_process';
-import { mkdtempSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 
@@ -26,8 +26,11 @@ export interface Running {
 
 /** Children still running when the test process exits are killed, so a failed test leaks nothing. */
 const live = new Set<import('node:child_process').ChildProcess>();
+/** Runtime directories live in memory (/dev/shm): removed when the test process exits. */
+const runtimeDirs: string[] = [];
 process.once('exit', () => {
   for (const c of live) c.kill('SIGKILL');
+  for (const d of runtimeDirs) rmSync(d, { recursive: true, force: true });
 });
 
 /** Start the built CLI as a mail client would: a separate process, its own env, no TTY. */
@@ -64,16 +67,32 @@ export function run(args: string[], env: NodeJS.ProcessEnv, timeoutMs?: number):
   return r.done;
 }
 
-/** A private HOME/XDG_CONFIG_HOME and the environment every CLI run in a test shares. */
+/**
+ * A private HOME/XDG_CONFIG_HOME and the environment every CLI run in a test shares. Its
+ * XDG_RUNTIME_DIR is a private 0700 directory in memory, as systemd-logind makes one at login, so
+ * the access-token runtime cache is used as on a desktop (and never shared between tests).
+ */
 export function testEnv(extra: NodeJS.ProcessEnv): NodeJS.ProcessEnv & { HOME: string; XDG_CONFIG_HOME: string } {
   const home = mkdtempSync(join(tmpdir(), 'mailoauth-home-'));
   return {
     PATH: process.env.PATH,
     HOME: home,
     XDG_CONFIG_HOME: join(home, '.config'),
+    XDG_RUNTIME_DIR: runtimeDir(),
     LANG: 'C.UTF-8',
     ...extra,
   } as NodeJS.ProcessEnv & { HOME: string; XDG_CONFIG_HOME: string };
+}
+
+/**
+ * A fresh 0700 directory on a memory file system (/dev/shm), like /run/user/UID: under the test run's
+ * root (runtime-root.ts, removed at the end of the run), else removed when this process exits.
+ */
+export function runtimeDir(): string {
+  const root = process.env.MAILOAUTH_TEST_RUNTIME_ROOT ?? (existsSync('/dev/shm') ? '/dev/shm' : tmpdir());
+  const d = mkdtempSync(join(root, 'mailoauth-run-'));
+  runtimeDirs.push(d);
+  return d;
 }
 
 /** Wait for `pred` (bounded). */

@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { cliPath, until, type RunResult } from '../helpers/cli.js';
 import { skipWithout } from '../helpers/tools.js';
-import { accountsJson, exec, keychainItems, startWorld, TOOLS, USER, writeKeychainItem, type Env, type World } from './world.js';
+import { accountsJson, dropRuntimeCache, exec, keychainItems, startWorld, TOOLS, USER, writeKeychainItem, type Env, type World } from './world.js';
 
 const skip = skipWithout('reliability: bad input', TOOLS);
 
@@ -204,6 +204,7 @@ describe.skipIf(skip)('stored state that is not what mailoauth wrote', () => {
     await w.signIn(x, 'mallory');
     await writeKeychainItem(x, 'mallory/msal', junk);
     await writeKeychainItem(x, 'mallory', junk);
+    dropRuntimeCache(x);
     w.idp.resetCounts();
     const r = await runWritingNothing(['token', 'mallory'], x);
     expect(r.code, r.stderr).toBe(3);
@@ -217,6 +218,7 @@ describe.skipIf(skip)('stored state that is not what mailoauth wrote', () => {
     await w.signIn(x, 'trent');
     const msal = (await keychainItems(x))['trent/msal'];
     await writeKeychainItem(x, 'trent', 'garbage');
+    dropRuntimeCache(x);
     w.idp.resetCounts();
     const r = await w.run(['token', 'trent'], x);
     expect(r.code, r.stderr).toBe(0);

@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { until } from '../helpers/cli.js';
 import { skipWithout } from '../helpers/tools.js';
-import { accountsJson, keychainItem, refreshTokenIn, startWorld, TOOLS, USER, writeKeychainItem, type Env, type World } from './world.js';
+import { accountsJson, ageAccess, keychainItem, refreshTokenIn, startWorld, TOOLS, USER, type Env, type World } from './world.js';
 
 const skip = skipWithout('reliability: crashes', TOOLS);
 const STALE_MS = 2000;
@@ -29,8 +29,7 @@ afterAll(async () => {
 /** Make the stored access token due (4 minutes left), as time would. */
 beforeEach(async () => {
   if (skip) return;
-  const rec = JSON.parse(await keychainItem(e, 'victim'));
-  await writeKeychainItem(e, 'victim', JSON.stringify({ ...rec, expiresAt: Date.now() + 4 * 60_000 }), 'aged by the crash test');
+  await ageAccess(e, 'victim', Date.now() + 4 * 60_000, 'aged by the crash test');
   w.idp.resetCounts();
 });
 

@@ -5,7 +5,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { until } from '../helpers/cli.js';
 import { skipWithout } from '../helpers/tools.js';
-import { keychainItem, startWorld, storedRefreshToken, TOOLS, USER, writeKeychainItem, type World } from './world.js';
+import { ageAccess, startWorld, storedRefreshToken, TOOLS, USER, type Env, type World } from './world.js';
 
 const skip = skipWithout('reliability: load', TOOLS);
 const CROWD = 50;
@@ -20,11 +20,7 @@ afterAll(async () => {
 });
 
 /** What the passing of 56 minutes does to the stored access record: 4 minutes left, inside the 5-minute margin. */
-async function ageAccessRecord(e: NodeJS.ProcessEnv, name: string): Promise<string> {
-  const rec = JSON.parse(await keychainItem(e, name));
-  await writeKeychainItem(e, name, JSON.stringify({ ...rec, expiresAt: Date.now() + 4 * 60_000 }), `aged by the load test: ${name}`);
-  return rec.accessToken;
-}
+const ageAccessRecord = (e: Env, name: string) => ageAccess(e, name, Date.now() + 4 * 60_000, `aged by the load test: ${name}`);
 
 describe.skipIf(skip)(`load: ${CROWD} concurrent token processes at expiry`, () => {
   it(`share exactly one refresh and print one valid token, ${ROUNDS} rounds in a row`, async () => {

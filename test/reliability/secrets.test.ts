@@ -13,7 +13,7 @@ import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { skipWithout } from '../helpers/tools.js';
 import { makeTestCa } from '../fixtures/tls.js';
-import { keychainItem, startWorld, TOOLS, USER, writeKeychainItem, type Env, type World } from './world.js';
+import { ageAccess, startWorld, TOOLS, USER, type Env, type World } from './world.js';
 
 const skip = skipWithout('reliability: secrets', TOOLS);
 
@@ -84,7 +84,7 @@ describe.skipIf(skip)('no token leaks from --debug runs or into files', () => {
     for (const fmt of [[], ['--json'], ['--xoauth2']]) expect((await run(['token', 'leaky', '--debug', ...fmt])).code).toBe(0);
     // The platform failing, after it answered with a body.
     w.idp.addFault({ endpoint: 'token', grantType: 'refresh_token', status: 500, body: '{"error":"server_error"}' });
-    await writeKeychainItem(e, 'leaky', JSON.stringify({ ...JSON.parse(await keychainItem(e, 'leaky')), expiresAt: Date.now() + 60_000 }), 'aged');
+    await ageAccess(e, 'leaky', Date.now() + 60_000, 'aged');
     expect((await run(['token', 'leaky', '--debug'], { ...e, MAILOAUTH_HTTP_TIMEOUT_MS: '500' })).code).toBe(4);
     w.idp.clearFaults();
     // A revoked refresh token.

@@ -6,10 +6,11 @@
  * stdout of anything but `token`, whose job it is to print one).
  */
 import { spawn } from 'node:child_process';
-import { existsSync, lstatSync, mkdtempSync, readdirSync, readFileSync } from 'node:fs';
+import { existsSync, lstatSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { expect } from 'vitest';
+import { RuntimeCache } from '../../src/store/runtime-cache.js';
 import { startIdp, type Idp } from '../fixtures/idp.js';
 import { startSecretService, type SecretService } from '../fixtures/secret-service.js';
 import { makeTestCa } from '../fixtures/tls.js';
@@ -35,6 +36,8 @@ export interface World {
   signIn(e: Env, name: string, extraArgs?: string[]): Promise<RunResult>;
   /** Which of `files` hold an issued token (or a recognisable piece or encoding of one). */
   leaksIn(files: string[]): string[];
+  /** Which of `files` hold an issued refresh token (or a recognisable piece of one). */
+  refreshTokensIn(files: string[]): string[];
   /** Fails the test when any issued token shows up where it must not. Returns what was scanned. */
   expectNoLeaks(): Promise<{ files: number; runs: number; tokens: number }>;
   stop(): Promise<void>;
@@ -45,6 +48,7 @@ export async function startWorld(): Promise<World> {
   const idp = await startIdp({ tls: ca, users: [{ upn: USER, name: 'Alice' }] });
   const ss = await startSecretService();
   const homes: string[] = [];
+  const runtimeDirs: string[] = [];
   const runs: Array<{ args: string[]; r: RunResult }> = [];
 
   const w: World = {
@@ -55,6 +59,7 @@ export async function startWorld(): Promise<World> {
     env(extra = {}) {
       const e = testEnv({ ...ss.env, NODE_EXTRA_CA_CERTS: ca.caFile, MAILOAUTH_RETRY_BASE_MS: '50', ...extra });
       homes.push(e.HOME);
+      if (e.XDG_RUNTIME_DIR) runtimeDirs.push(e.XDG_RUNTIME_DIR);
       return e;
     },
     start(args, env, timeoutMs) {
@@ -86,11 +91,19 @@ export async function startWorld(): Promise<World> {
         return needles.some((n) => text.includes(n));
       });
     },
+    refreshTokensIn(files) {
+      const needles = refreshNeedles(idp);
+      return files.filter((f) => {
+        const text = readFileSync(f, 'latin1');
+        return needles.some((n) => text.includes(n));
+      });
+    },
     async expectNoLeaks() {
       const { access, refresh } = idp.issuedTokens();
       const needles = tokenNeedles(idp);
       const all = homes.flatMap((h) => [...walk(h)]);
-      const leaks = w.leaksIn(all);
+      // The runtime cache (memory, 0600) holds access tokens by design, and never a refresh token.
+      const leaks = [...w.leaksIn(all), ...w.refreshTokensIn(runtimeDirs.flatMap((d) => [...walk(d)]))];
       const files = all.length;
       for (const { args, r } of runs) {
         const out = [r.stderr, args[0] === 'token' ? '' : r.stdout].join('\n');
@@ -113,11 +126,15 @@ export async function startWorld(): Promise<World> {
  * the middle of a refresh token); and the SASL XOAUTH2 string a mail login sends.
  */
 function tokenNeedles(idp: Idp): string[] {
-  const { access, refresh } = idp.issuedTokens();
+  const { access } = idp.issuedTokens();
   return [
     ...access.flatMap((t) => [t, t.split('.')[2]!, Buffer.from(`user=${USER}\x01auth=Bearer ${t}\x01\x01`).toString('base64')]),
-    ...refresh.flatMap((t) => [t, t.slice(10, 42)]),
+    ...refreshNeedles(idp),
   ];
+}
+
+function refreshNeedles(idp: Idp): string[] {
+  return idp.issuedTokens().refresh.flatMap((t) => [t, t.slice(10, 42)]);
 }
 
 function* walk(dir: string): Generator<string> {
@@ -149,6 +166,22 @@ export async function keychainItems(e: NodeJS.ProcessEnv): Promise<Record<string
 export async function writeKeychainItem(e: NodeJS.ProcessEnv, username: string, value: string, label = `not mailoauth: ${username}`): Promise<void> {
   const r = await exec('secret-tool', ['store', '--label', label, 'service', 'mailoauth', 'username', username], e, value);
   if (r.code !== 0) throw new Error(`secret-tool store failed: ${r.stderr}`);
+}
+
+/**
+ * What the passing of time does to a stored access record: the keychain item and its runtime-cache
+ * copy (runtime-cache.ts) both get `expiresAt`. Returns the access token they hold.
+ */
+export async function ageAccess(e: Env, name: string, expiresAt: number, label = `aged by a test: ${name}`): Promise<string> {
+  const rec = JSON.parse(await keychainItem(e, name));
+  await writeKeychainItem(e, name, JSON.stringify({ ...rec, expiresAt }), label);
+  if (e.XDG_RUNTIME_DIR) new RuntimeCache(join(e.XDG_RUNTIME_DIR, 'mailoauth'), join(e.XDG_CONFIG_HOME, 'mailoauth')).write(name, { ...rec, expiresAt });
+  return rec.accessToken;
+}
+
+/** The runtime cache emptied, as logout or a reboot leaves it: the next read goes to the keychain. */
+export function dropRuntimeCache(e: Env): void {
+  if (e.XDG_RUNTIME_DIR) rmSync(join(e.XDG_RUNTIME_DIR, 'mailoauth'), { recursive: true, force: true });
 }
 
 export function refreshTokenIn(cache: string): string | undefined {

@@ -108,23 +108,24 @@ describe('findings', () => {
 describe('list rows', () => {
   it.each([
     ['used today', { lastRefreshAt: new Date(NOW - 3600_000).toISOString() }, 0, false],
-    ['80 days: no warning yet', { lastRefreshAt: new Date(NOW - 80 * DAY - 1000).toISOString() }, 80, false],
-    ['81 days: warning', { lastRefreshAt: new Date(NOW - 81 * DAY).toISOString() }, 81, true],
+    ['75 days: 15 days left, no warning yet', { lastRefreshAt: new Date(NOW - 75 * DAY).toISOString() }, 75, false],
+    ['76 days: 14 days left, warning', { lastRefreshAt: new Date(NOW - 76 * DAY).toISOString() }, 76, true],
     ['never refreshed: age from sign-in', {}, 100, true],
   ])('%s', (_, change, days, warn) => {
     const r = listRow(account(change), { state: 'valid', expiresAt: NOW + 3000_000 }, NOW);
     expect(r.refreshTokenAgeDays).toBe(days);
+    expect(r.reauthBasis).toBe('idle');
     expect(r.warnings.length > 0).toBe(warn);
-    if (warn) expect(r.warnings[0]).toMatch(/90 days without use.*mailoauth token work/);
+    if (warn) expect(r.warnings[0]).toMatch(/^work must be signed in again (by|now).*unused for 90 days.*mailoauth refresh work/);
   });
 
-  it('no recorded sign-in or refresh time: age unknown, no warning', () => {
+  it('no recorded sign-in or refresh time: age and re-auth date unknown, no warning', () => {
     const r = listRow(account({ createdAt: undefined as unknown as string }), { state: 'none' }, NOW);
-    expect(r).toMatchObject({ refreshTokenAgeDays: null, refreshTokenLastUsedAt: null, warnings: [] });
-    expect(formatTable([r], NOW)).toMatch(/none stored \(fetched on next use\)\s+unknown\n$/);
+    expect(r).toMatchObject({ refreshTokenAgeDays: null, refreshTokenLastUsedAt: null, reauthBy: null, reauthBasis: 'unknown', warnings: [] });
+    expect(formatTable([r], NOW)).toMatch(/none stored \(fetched on next use\)\s+unknown\s+unknown\n$/);
   });
 
-  it('the table: one row per account, token expiry in words', () => {
+  it('the table: one row per account, token expiry in words, the re-auth date', () => {
     const rows = [
       listRow(account({ lastRefreshAt: new Date(NOW).toISOString() }), { state: 'valid', expiresAt: NOW + 50 * 60_000 }, NOW),
       listRow(account({ name: 'old', email: 'old@contoso.example' }), { state: 'expired', expiresAt: NOW - 3 * 3600_000 }, NOW),
@@ -132,9 +133,9 @@ describe('list rows', () => {
       listRow(account({ name: 'team', email: 'team@contoso.example', delegate: 'alice@contoso.example' }), { state: 'none' }, NOW),
     ];
     const lines = formatTable(rows, NOW).trimEnd().split('\n');
-    expect(lines[0]).toMatch(/^ACCOUNT\s+PROVIDER\s+EMAIL\s+ACCESS TOKEN\s+REFRESH TOKEN LAST USED$/);
-    expect(lines[1]).toMatch(/^work\s+microsoft365\s+alice@contoso\.example\s+in 50 min\s+today$/);
-    expect(lines[2]).toMatch(/expired 3 h ago \(renewed on next use\)\s+100 days ago \(renew soon!\)$/);
+    expect(lines[0]).toMatch(/^ACCOUNT\s+PROVIDER\s+EMAIL\s+ACCESS TOKEN\s+REFRESH TOKEN LAST USED\s+SIGN IN AGAIN BY$/);
+    expect(lines[1]).toMatch(/^work\s+microsoft365\s+alice@contoso\.example\s+in 50 min\s+today\s+2025-08-30 \(in 90 days\)$/);
+    expect(lines[2]).toMatch(/expired 3 h ago \(renewed on next use\)\s+100 days ago\s+2025-05-22 \(overdue\) \(soon!\)$/);
     expect(lines[3]).toMatch(/keychain unavailable/);
     expect(lines[4]).toMatch(/^team\s+microsoft365\s+team@contoso\.example \(as alice@contoso\.example\)\s+none stored/);
     expect(rows[3]!.signedInAs).toBe('alice@contoso.example');

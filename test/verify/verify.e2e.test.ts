@@ -4,7 +4,7 @@
  * every token, and the XOAUTH2-checking SMTP server. Refused logins come last (Dovecot trap: failed
  * logins can slow later ones; the launcher turns the penalty off, the order keeps it harmless anyway).
  */
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -190,7 +190,7 @@ describe.skipIf(skip)('verify, list and doctor against Dovecot, the SMTP server 
     expect(tls.stderr).toMatch(/NODE_EXTRA_CA_CERTS/);
   });
 
-  it('list and list --json: expiry from the keychain, refresh-token age with the 80-day warning', async () => {
+  it('list and list --json: expiry from the keychain, refresh-token age and the re-auth date with its 14-day warning', async () => {
     const e = env();
     await signIn(e, 'listed');
     await signIn(e, 'stale');
@@ -203,15 +203,15 @@ describe.skipIf(skip)('verify, list and doctor against Dovecot, the SMTP server 
     const r = await run(['list'], e);
     expect(r.code, r.stderr).toBe(0);
     const lines = r.stdout.trimEnd().split('\n');
-    expect(lines[0]).toMatch(/^ACCOUNT\s+PROVIDER\s+EMAIL\s+ACCESS TOKEN\s+REFRESH TOKEN LAST USED$/);
-    expect(lines.find((l) => l.startsWith('listed '))).toMatch(/microsoft365\s+alice@contoso\.example\s+in (59|60) min\s+today$/);
-    expect(lines.find((l) => l.startsWith('stale '))).toMatch(/85 days ago \(renew soon!\)$/);
-    expect(r.stderr).toMatch(/warning: the refresh token of stale has not been used for 85 days.*mailoauth token stale/);
+    expect(lines[0]).toMatch(/^ACCOUNT\s+PROVIDER\s+EMAIL\s+ACCESS TOKEN\s+REFRESH TOKEN LAST USED\s+SIGN IN AGAIN BY$/);
+    expect(lines.find((l) => l.startsWith('listed '))).toMatch(/microsoft365\s+alice@contoso\.example\s+in (59|60) min\s+today\s+\d{4}-\d\d-\d\d \(in 90 days\)$/);
+    expect(lines.find((l) => l.startsWith('stale '))).toMatch(/85 days ago\s+\d{4}-\d\d-\d\d \(in 5 days\) \(soon!\)$/);
+    expect(r.stderr).toMatch(/warning: stale must be signed in again by .*unused for 90 days.*mailoauth refresh stale/);
 
     const j = JSON.parse((await run(['list', '--json'], e)).stdout);
     expect(j).toEqual([
       expect.objectContaining({ account: 'listed', email: ALICE, provider: 'microsoft365', store: 'keychain', tokenState: 'valid', refreshTokenAgeDays: 0, warnings: [] }),
-      expect.objectContaining({ account: 'stale', tokenState: 'valid', refreshTokenAgeDays: 85, warnings: [expect.stringMatching(/85 days/)] }),
+      expect.objectContaining({ account: 'stale', tokenState: 'valid', refreshTokenAgeDays: 85, reauthBasis: 'idle', warnings: [expect.stringMatching(/stale must be signed in again/)] }),
     ]);
     expect(Date.parse(j[0].tokenExpiresAt)).toBeGreaterThan(Date.now() + 50 * 60_000);
   });
@@ -220,6 +220,8 @@ describe.skipIf(skip)('verify, list and doctor against Dovecot, the SMTP server 
     const e = env();
     await signIn(e, 'one');
     await signIn(e, 'two');
+    // No memory copy of the tokens either (after a logout or reboot): the keychain is all there is.
+    rmSync(join(e.XDG_RUNTIME_DIR!, 'mailoauth'), { recursive: true, force: true });
     const r = await run(['list'], { ...e, DBUS_SESSION_BUS_ADDRESS: 'unix:path=/nonexistent/bus' });
     expect(r.code, r.stderr).toBe(0);
     expect(r.stdout).toMatch(/^one .*keychain unavailable/m);
@@ -321,6 +323,7 @@ describe.skipIf(skip)('verify, list and doctor against Dovecot, the SMTP server 
     const [h, p] = (rec.accessToken as string).split('.');
     rec.accessToken = `${h}.${p}.${Buffer.from('not the platform signature').toString('base64url')}`;
     writeFileSync(file, JSON.stringify(rec));
+    rmSync(join(e.XDG_RUNTIME_DIR!, 'mailoauth'), { recursive: true, force: true }); // and its memory copy, as a reboot would
     const r = await run(['verify', 'forged', '--json'], e);
     expect(r.code, r.stderr).toBe(6);
     const j = JSON.parse(r.stdout);
