@@ -1,5 +1,6 @@
 import { createRequire } from 'node:module';
-import { exitWhenFlushed } from './report.js';
+import { becomeHomeOwner } from './home-owner.js';
+import { exitWhenFlushed, report } from './report.js';
 import { cacheHitOutput } from './token-cache-hit.js';
 import { tokenInvocation } from './token-invocation.js';
 
@@ -11,6 +12,12 @@ import { tokenInvocation } from './token-invocation.js';
  * a malformed token call, the commander wiring (commands.cjs), which owns help and usage errors.
  * (No top-level await: the bundle is CommonJS, see tsup.config.ts.)
  */
+try {
+  becomeHomeOwner(process.env);
+} catch (e) {
+  process.exitCode = report(e, process.stderr, false);
+  process.exit();
+}
 const inv = tokenInvocation(process.argv.slice(2));
 const hit = inv ? cacheHitOutput(inv, process.env, Date.now()) : undefined;
 if (hit !== undefined) {

@@ -65,23 +65,8 @@ export function assertNoExpandvars(program: string, paths: Record<string, string
   }
 }
 
-/** Host names and IPv4 addresses only: they appear unquoted in URLs and config lines. */
-const HOST = /^[A-Za-z0-9](?:[A-Za-z0-9.-]*[A-Za-z0-9])?$/;
-
-export function assertHost(host: string, what: string): void {
-  if (!HOST.test(host)) {
-    throw new UserError(ExitCode.Usage,
-      `The ${what} host ${JSON.stringify(host)} is not a host name mailoauth can write into a config.`,
-      `Give a DNS name such as outlook.office365.com with --${what.toLowerCase()}-host.`);
-  }
-}
-
-export function assertPort(port: number, what: string): void {
-  if (!Number.isInteger(port) || port < 1 || port > 65535) {
-    throw new UserError(ExitCode.Usage, `The ${what} port ${port} is not a TCP port (1-65535).`,
-      `Give a port such as 993 with --${what.toLowerCase()}-port.`);
-  }
-}
+// Host and port: one rule for flags, accounts.json and every block (account-name.ts).
+export { assertHost, assertPort } from '../account-name.js';
 
 /** The login: real addresses may hold `'`, `#`, `%`…; only what no syntax could carry is refused. */
 const LOGIN = /^[^\s"\\@\u0000-\u001f\u007f-\u009f]+@[A-Za-z0-9](?:[A-Za-z0-9.-]*[A-Za-z0-9])?$/;

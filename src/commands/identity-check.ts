@@ -1,3 +1,4 @@
+import { checkEmail } from '../account-name.js';
 import { decideIdentity, type IdentityExpectation, type SignedInIdentity } from '../auth/identity.js';
 import type { Deps } from '../deps.js';
 import { ExitCode, UserError } from '../errors.js';
@@ -20,6 +21,15 @@ export interface IdentityCheck {
  */
 export async function settleIdentity(d: Deps, c: IdentityCheck): Promise<string> {
   const outcome = decideIdentity(c.row, c.want, c.got);
+  // A name the platform chose becomes the login written into configs: it passes the --email rule first.
+  if ('loginUser' in outcome && outcome.loginUser !== c.account.email) {
+    try {
+      checkEmail(outcome.loginUser);
+    } catch {
+      throw new UserError(ExitCode.Usage, `The platform named the signed-in account ${JSON.stringify(terminalSafe(outcome.loginUser))}, which is not an address mailoauth can log in with. Nothing was stored.`,
+        `Sign in again; if it repeats, report it (mailoauth setup --debug shows the exchange)`);
+    }
+  }
   const who = terminalSafe(c.got.user ?? '');
   const refuse = (message: string, expectUser?: string): never => {
     throw new UserError(

@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import type { Account } from '../account.js';
+import { assertHost, assertPort, checkAccountName, checkEmail } from '../account-name.js';
 import { ExitCode, UserError } from '../errors.js';
 import { accountsFile } from './paths.js';
 
@@ -25,8 +26,36 @@ export function parseAccounts(text: string, path: string): AccountsFile {
       typeof a.authority !== 'string' || !a.imap || !a.smtp) {
       throw corrupt(path, 'an account entry is missing its name, email, client id, authority or hosts');
     }
+    const why = invalidField(a);
+    if (why) throw corrupt(path, `account ${JSON.stringify(a.name)}: ${why}`);
   }
   return f as AccountsFile;
+}
+
+const TLS_MODES = new Set(['implicit', 'starttls']);
+const STORES = new Set(['keychain', 'file', 'gpg']);
+
+/**
+ * What setup would have refused as a flag: a file anyone who can write it (another user, root's
+ * leftovers, a restored backup) could otherwise use to put a shell command into every rendered
+ * block (`x;id>/tmp/PWNED;@evil.example` as an email). Checked with the flags' own rules.
+ */
+function invalidField(a: Account): string | undefined {
+  try {
+    checkAccountName(a.name);
+    checkEmail(a.email);
+    if (a.delegate !== undefined) checkEmail(a.delegate);
+    for (const [what, ep] of [['IMAP', a.imap], ['SMTP', a.smtp]] as const) {
+      assertHost(ep.host, what);
+      assertPort(ep.port, what);
+      if (!TLS_MODES.has(ep.tls)) return `the ${what} TLS mode ${JSON.stringify(ep.tls)} is neither implicit nor starttls`;
+    }
+    if (!STORES.has(a.store)) return `the store ${JSON.stringify(a.store)} is not keychain, file or gpg`;
+    return undefined;
+  } catch (e) {
+    if (e instanceof UserError) return e.message;
+    throw e;
+  }
 }
 
 function corrupt(path: string, why: string) {
