@@ -5,8 +5,8 @@ import { writeFileAtomic } from './atomic-write.js';
 import { gpgOutcome, type GpgOutcome, type GpgRunner } from './gpg-run.js';
 import { readFileIfExists, unlinkIfExists } from './if-exists.js';
 import type { SecretStore } from './secret-store.js';
+import { PROBE_KEY } from './records.js';
 
-const PROBE_KEY = 'mailoauth-probe';
 
 export interface GpgStoreOptions {
   /** Whom the secrets are encrypted to (`--gpg-recipient`): a key id, fingerprint or user id in the user's keyring. */

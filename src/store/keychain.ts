@@ -2,9 +2,9 @@ import { createRequire } from 'node:module';
 import { probeSessionBus } from './dbus-probe.js';
 import { KeychainUnavailable, type SecretStore } from './secret-store.js';
 import { busCandidates, describeBus, locateSessionBus } from './session-bus.js';
+import { PROBE_KEY } from './records.js';
 
 export const SERVICE = 'mailoauth';
-const PROBE_KEY = 'mailoauth-probe';
 
 type KeyringModule = typeof import('@napi-rs/keyring');
 

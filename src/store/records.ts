@@ -10,6 +10,11 @@
 export const accessKey = (name: string) => name;
 export const msalKey = (name: string) => `${name}/msal`;
 export const oauth2Key = (name: string) => `${name}/oauth2`;
+/**
+ * The item a store's probe writes and deletes to prove it works. Not an account's: account names cannot
+ * hold a `/`, and no item kind is called "probe" (an account named "mailoauth-probe" once shared it).
+ */
+export const PROBE_KEY = 'mailoauth/probe';
 /** The account whose access record `key` names; undefined for the other items (they hold a `/`). */
 export const accessKeyName = (key: string): string | undefined => (key.includes('/') ? undefined : key);
 

@@ -4,7 +4,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { skipWithout } from '../helpers/tools.js';
-import { TOOLS, USER, accountsJson, startWorld, storedRefreshToken, type World } from '../reliability/world.js';
+import { TOOLS, USER, accountsJson, keychainItem, startWorld, storedRefreshToken, type World } from '../reliability/world.js';
 
 const skip = skipWithout('security: account names', TOOLS);
 
@@ -44,5 +44,25 @@ describe.skipIf(skip)('setup with a name another mailbox already has', () => {
     const f = await forced.done;
     expect(f.code, f.stderr).toBe(0);
     expect(JSON.parse(accountsJson(e)!).accounts).toMatchObject([{ name: 'work', email: 'someone-else@contoso.example' }]);
+  });
+});
+
+describe.skipIf(skip)('an account named like an internal item', () => {
+  let w: World;
+  beforeAll(async () => {
+    w = await startWorld();
+  });
+  afterAll(async () => {
+    await w?.stop();
+  });
+
+  it('"mailoauth-probe" keeps its access record when a store probe runs (the probe has a name no account can have)', async () => {
+    const e = w.env();
+    expect((await w.signIn(e, 'mailoauth-probe')).code).toBe(0);
+    const before = await keychainItem(e, 'mailoauth-probe');
+    expect(before).toMatch(/accessToken/);
+    // setup probes the keychain before it signs in: another account's setup runs the probe.
+    expect((await w.signIn(e, 'other')).code).toBe(0);
+    expect(await keychainItem(e, 'mailoauth-probe')).toBe(before);
   });
 });
