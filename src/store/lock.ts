@@ -1,4 +1,4 @@
-import { mkdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { lstatSync, mkdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import lockfile from 'proper-lockfile';
 import { ExitCode, UserError } from '../errors.js';
@@ -30,6 +30,7 @@ export async function withLock<T>(env: NodeJS.ProcessEnv, name: string, opts: Lo
   // proper-lockfile's minimum; the holder touches the lock every staleMs/2.
   const staleMs = Math.max(opts.staleMs ?? 10_000, 2000);
   const deadline = Date.now() + opts.waitMs;
+  checkLockEntry(lockPath);
   let release: () => Promise<void>;
   for (;;) {
     try {
@@ -100,6 +101,22 @@ function holderAlive(lockPath: string): boolean {
 }
 
 const NEVER_STALE_MS = 7 * 24 * 3600 * 1000;
+
+/** A lock is a directory mailoauth made: anything else there (a planted symlink, a file) is said, not stumbled over. */
+function checkLockEntry(lockPath: string): void {
+  let st;
+  try {
+    st = lstatSync(lockPath);
+  } catch {
+    return; // free
+  }
+  if (st.isDirectory()) return;
+  throw new UserError(
+    ExitCode.Usage,
+    `${lockPath} is ${st.isSymbolicLink() ? 'a symbolic link' : 'a file'}, not a lock mailoauth made; it won't follow or remove it.`,
+    `Check it (ls -l ${lockPath}) and remove it: rm ${lockPath}`,
+  );
+}
 
 const isStale = (path: string, staleMs: number) => {
   try {

@@ -1,4 +1,4 @@
-import { mkdirSync, mkdtempSync, utimesSync, writeFileSync } from 'node:fs';
+import { lstatSync, mkdirSync, mkdtempSync, readdirSync, symlinkSync, utimesSync, writeFileSync } from 'node:fs';
 import { spawn } from 'node:child_process';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -34,5 +34,23 @@ describe('the refresh lock and its holder', () => {
     // The same owner file now names a dead process: taken over at once.
     utimesSync(lock, old, old);
     await expect(withLock(env, 'token-x', { waitMs: 2500, staleMs: 2000, pollMs: 20 }, async () => 'got it')).resolves.toBe('got it');
+  });
+});
+
+describe('a planted entry where the lock goes', () => {
+  it.each([['a symbolic link to a directory', 'dir'], ['a dangling symbolic link', 'dangling'], ['a file', 'file']])('%s: a usage error naming it, nothing followed or removed', async (_, kind) => {
+    const env = { HOME: mkdtempSync(join(tmpdir(), 'mailoauth-lock-')), XDG_CONFIG_HOME: undefined };
+    const locks = join(env.HOME, '.config', 'mailoauth', 'locks');
+    mkdirSync(locks, { recursive: true });
+    const elsewhere = join(env.HOME, 'elsewhere');
+    const lock = join(locks, 'token-x.lock');
+    if (kind === 'dir') {
+      mkdirSync(elsewhere);
+      symlinkSync(elsewhere, lock);
+    } else if (kind === 'dangling') symlinkSync(elsewhere, lock);
+    else writeFileSync(lock, 'x');
+    await expect(withLock(env, 'token-x', { waitMs: 500, staleMs: 2000 }, async () => 'got it')).rejects.toThrow(/token-x\.lock is (a symbolic link|a file), not a lock mailoauth made/);
+    expect(lstatSync(lock).isDirectory()).toBe(false);
+    if (kind === 'dir') expect(readdirSync(elsewhere)).toEqual([]);
   });
 });
