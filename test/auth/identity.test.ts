@@ -1,7 +1,7 @@
 import { PassThrough } from 'node:stream';
 import { describe, expect, it } from 'vitest';
 import { decideIdentity, type IdentityExpectation, type SignedInIdentity } from '../../src/auth/identity.js';
-import { settleIdentity } from '../../src/commands/identity-check.js';
+import { settleIdentity } from '../../src/setup/identity-check.js';
 import type { Deps } from '../../src/deps.js';
 import { UserError } from '../../src/errors.js';
 import { providerById } from '../../src/providers/table.js';

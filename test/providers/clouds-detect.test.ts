@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { planSetup, wantsDetection } from '../../src/commands/setup-plan.js';
+import { planSetup, wantsDetection } from '../../src/setup/plan.js';
 import { AADSTS } from '../../src/diagnose/aadsts.js';
 import { ExitCode, UserError } from '../../src/errors.js';
 import { cloudFromMx, cloudFromOpenid, inCloud, openidHostFor } from '../../src/providers/clouds.js';

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Account } from '../../src/account.js';
-import { planSetup } from '../../src/commands/setup-plan.js';
+import { planSetup } from '../../src/setup/plan.js';
 import { ExitCode, UserError } from '../../src/errors.js';
 import { gpgOutcome, gpgRunner } from '../../src/store/gpg-run.js';
 import { GpgStore } from '../../src/store/gpg-store.js';

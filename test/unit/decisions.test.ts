@@ -7,7 +7,7 @@ import { DEFAULT_RETRY, nextDelay, parseRetryAfter, type Outcome } from '../../s
 import { parsePastedRedirect } from '../../src/auth/signin.js';
 import { formatToken, xoauth2 } from '../../src/commands/token.js';
 import { nextRewriteAt } from '../../src/commands/export.js';
-import { planSetup } from '../../src/commands/setup-plan.js';
+import { planSetup } from '../../src/setup/plan.js';
 import { AADSTS, aadstsCode } from '../../src/diagnose/aadsts.js';
 import { ExitCode, UserError } from '../../src/errors.js';
 import { parseHeader } from '../../src/store/chunked-store.js';

@@ -1,7 +1,7 @@
 import { PassThrough } from 'node:stream';
 import { describe, expect, it } from 'vitest';
-import { planSetup } from '../../src/commands/setup-plan.js';
-import { askSetup } from '../../src/commands/wizard.js';
+import { planSetup } from '../../src/setup/plan.js';
+import { askSetup } from '../../src/setup/wizard.js';
 import type { Deps } from '../../src/deps.js';
 import { classifyMx, detectProvider, type DetectIo, type OpenidDocument } from '../../src/providers/detect.js';
 import { THUNDERBIRD_GOOGLE_CLIENT_ID } from '../../src/providers/table.js';

@@ -6,8 +6,8 @@ import { UserError } from '../errors.js';
 import { CLOUDS, inCloud, openidHostFor, providerHasClouds, type CloudId } from '../providers/clouds.js';
 import { detectProvider, domainOf, type Detection } from '../providers/detect.js';
 import { PROVIDERS, knownClient, providerById } from '../providers/table.js';
-import type { SetupOptions } from './setup-plan.js';
-import { planSetup } from './setup-plan.js';
+import type { SetupOptions } from './plan.js';
+import { planSetup } from './plan.js';
 import { allowedFlows, defaultClientIn, describePlan, planToOptions, proposePlan, type ProposeInput, type WizardPlan } from './wizard-plan.js';
 
 export const valid = (check: (v: string) => unknown) => (v: string): true | string => {
@@ -181,7 +181,7 @@ async function changePlan(d: Deps, x: ProposeInput, plan: WizardPlan, overrides:
 async function askOwnApp(d: Deps, x: ProposeInput, plan: WizardPlan, overrides: Partial<WizardPlan>): Promise<WizardPlan> {
   const row = providerById(plan.provider)!;
   if (row.oauth2) {
-    const { askOwnGoogleClient } = await import('./wizard-oauth2.js');
+    const { askOwnGoogleClient } = await import('./own-client.js');
     Object.assign(overrides, await askOwnGoogleClient(d, x.o, { ...row, oauth2: row.oauth2 }));
     delete overrides.flow;
     return proposePlan(x, overrides);

@@ -8,7 +8,7 @@ import { checkGpgRecipient } from '../store/gpg-recipient.js';
 import { checkCloud, cloudById, inCloud, providerHasClouds, type CloudId } from '../providers/clouds.js';
 import type { Detection } from '../providers/detect.js';
 import { fullScopes, knownClient, providerById, providerForEmail, type KnownClient, type Provider } from '../providers/table.js';
-import { checkFlowAllowed, clientSecretFromEnv, planOAuth2 } from './setup-plan-oauth2.js';
+import { checkFlowAllowed, clientSecretFromEnv, planOAuth2 } from './plan-oauth2.js';
 
 export interface SetupOptions {
   email?: string;

@@ -3,7 +3,7 @@ import type { Flow } from '../auth/signin.js';
 import { cloudById, providerHasClouds, type CloudId } from '../providers/clouds.js';
 import type { Detection } from '../providers/detect.js';
 import { knownClient, providerById, providerForEmail, type Provider } from '../providers/table.js';
-import type { SetupOptions } from './setup-plan.js';
+import type { SetupOptions } from './plan.js';
 
 /**
  * The wizard's proposal: every answer the setup needs, from flags, then detection, then defaults.

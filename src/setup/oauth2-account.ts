@@ -7,8 +7,8 @@ import { updateAccounts, upsertAccount } from '../store/accounts.js';
 import { accessKey, oauth2Key, parseOAuth2, serializeAccess, serializeOAuth2 } from '../store/records.js';
 import type { SecretStore } from '../store/secret-store.js';
 import { settleIdentity } from './identity-check.js';
-import type { SignedIn } from './setup.js';
-import type { SetupPlan } from './setup-plan.js';
+import type { SignedIn } from './run.js';
+import type { SetupPlan } from './plan.js';
 
 /**
  * The sign-in step for a plain-OAuth2 provider (Google): browser + PKCE, then the refresh token (and

@@ -1,8 +1,8 @@
 import type { Deps } from '../deps.js';
 import { ExitCode, UserError } from '../errors.js';
 import type { OAuth2Row, Provider } from '../providers/table.js';
-import type { SetupOptions } from './setup-plan.js';
-import { clientSecretFromEnv } from './setup-plan-oauth2.js';
+import type { SetupOptions } from './plan.js';
+import { clientSecretFromEnv } from './plan-oauth2.js';
 import { valid } from './wizard.js';
 
 /**
