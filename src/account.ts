@@ -13,6 +13,13 @@ export type StoreKind = 'keychain' | 'file' | 'gpg';
 export interface OAuth2Endpoints {
   authorizationEndpoint: string;
   tokenEndpoint: string;
+  /** RFC 8628: present when the provider offers the device-code sign-in. */
+  deviceAuthorizationEndpoint?: string;
+  /** OpenID Connect: who signed in, when the id token does not carry an email. */
+  userinfoEndpoint?: string;
+  revocationEndpoint?: string;
+  /** The issuer the endpoints were discovered from (--issuer); discovery runs again on --reauth only if they are missing. */
+  issuer?: string;
 }
 
 export interface Account {

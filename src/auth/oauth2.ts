@@ -1,7 +1,7 @@
 import type { Account } from '../account.js';
-import { googleDiagnosis } from '../diagnose/google.js';
+import { oauth2Diagnosis } from '../diagnose/oauth2-errors.js';
 import { ExitCode, UserError } from '../errors.js';
-import { providerById } from '../providers/table.js';
+import { providerById, type OAuth2Row } from '../providers/table.js';
 import { expiryFromSeconds, type AccessRecord } from '../store/records.js';
 import { classifyAuthError } from './classify.js';
 import { TransientHttpError, type Exchange, type RecordingHttpClient } from './http-client.js';
@@ -98,9 +98,20 @@ export function classifyOAuth2Error(err: unknown, last: Exchange | undefined, ct
     { error?: unknown; error_description?: unknown } | undefined;
   const name = typeof body?.error === 'string' ? body.error : '';
   const said = typeof body?.error_description === 'string' && body.error_description ? body.error_description : undefined;
-  const d = googleDiagnosis(name, { account: ctx.account, clientId: ctx.clientId, ownClient: isOwnClient(ctx), stage: ctx.stage });
+  const rows = providerById(ctx.provider)?.oauth2?.errorRows ?? 'standard';
+  const d = oauth2Diagnosis(rows, name, { account: ctx.account, clientId: ctx.clientId, ownClient: isOwnClient(ctx), stage: ctx.stage, provider: ctx.provider });
   if (d) return new UserError(d.exit, `${d.cause} (${name}${said ? `: ${said}` : ''})`, d.fix);
   const status = last?.outcome.kind === 'response' ? ` (HTTP ${last.outcome.status})` : '';
   const what = name ? `${name}${said ? `: ${said}` : ''}` : (err as Error | undefined)?.message ?? `an unexpected answer${status}`;
   return new UserError(ExitCode.Unexpected, `The provider refused: ${what}`, `See details with: mailoauth doctor ${ctx.account}`);
+}
+
+/**
+ * A browser sign-in nobody came back from, at a provider that shows its refusals on its own page: the
+ * error names that page may show, each with its fix.
+ */
+export function pageErrorsFix(row: Pick<OAuth2Row, 'pageErrors' | 'errorRows'>, ctx: OAuth2ErrorContext): string {
+  const c = { account: ctx.account, clientId: ctx.clientId, ownClient: isOwnClient(ctx), stage: 'signin' as const, provider: ctx.provider };
+  const lines = (row.pageErrors ?? []).map((name) => `  ${name}: ${oauth2Diagnosis(row.errorRows, name, c)?.fix ?? 'see the page'}`);
+  return `\n${lines.join('\n')}\n  otherwise: run setup again`;
 }

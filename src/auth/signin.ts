@@ -1,5 +1,4 @@
 import { randomBytes } from 'node:crypto';
-import { createInterface } from 'node:readline';
 import type { AuthenticationResult } from '@azure/msal-node';
 import type { Deps } from '../deps.js';
 import { ExitCode, UserError } from '../errors.js';
@@ -7,6 +6,7 @@ import { browserStep } from './browser-step.js';
 import { classifyAuthError } from './classify.js';
 import { createMsal, type MsalSession } from './msal.js';
 import { msalNode } from './msal-module.js';
+import { pasteStep } from './paste-step.js';
 import { OWN_APP_REDIRECT } from './redirects.js';
 import { requestScopes } from './scopes.js';
 import { startSpinner, type Spinner } from '../ui/spinner.js';
@@ -98,49 +98,10 @@ async function authCode(d: Deps, msal: MsalSession, req: SignInRequest) {
     }));
   } else {
     redirectUri = req.redirectUri ?? OWN_APP_REDIRECT.paste;
-    const url = await msal.pca.getAuthCodeUrl({ scopes, redirectUri, codeChallenge: challenge, codeChallengeMethod: 'S256', state, loginHint: req.email });
-    d.stderr.write(
-      `Open this address in any browser and sign in as ${req.email}:\n\n  ${url}\n\n` +
-        `The browser ends on a page that fails to load (${redirectUri}); that is expected.\n` +
-        'Copy the whole address from its address bar and paste it here.\n',
-    );
-    code = parsePastedRedirect(await readLine(d, 'Redirected address: '), state);
+    const uri = redirectUri;
+    code = await pasteStep(d, { email: req.email, redirectUri: uri, state,
+      authorizeUrl: () => msal.pca.getAuthCodeUrl({ scopes, redirectUri: uri, codeChallenge: challenge, codeChallengeMethod: 'S256', state, loginHint: req.email }) });
   }
   const result = await msal.pca.acquireTokenByCode({ code, redirectUri, codeVerifier: verifier, scopes });
   return { result, redirectUri };
-}
-
-/** The code from a pasted redirect URL, after checking it answers our request (state). */
-export function parsePastedRedirect(pasted: string, state: string): string {
-  const text = pasted.trim();
-  let params: URLSearchParams;
-  try {
-    const u = new URL(text);
-    params = new URLSearchParams(u.search || u.hash.replace(/^#/, ''));
-  } catch {
-    throw new UserError(ExitCode.Usage, 'That is not an address (expected something like https://localhost/?code=...&state=...).', 'Run setup again and paste the full address bar contents');
-  }
-  const error = params.get('error');
-  if (error) throw Object.assign(new Error(`${error}: ${params.get('error_description') ?? ''}`), { errorCode: error, errorMessage: params.get('error_description') ?? '' });
-  if (params.get('state') !== state) {
-    throw new UserError(ExitCode.Usage, 'The pasted address is from another sign-in attempt (state mismatch).', 'Run setup again and paste the address from this attempt');
-  }
-  const code = params.get('code');
-  if (!code) throw new UserError(ExitCode.Usage, 'The pasted address has no code in it.', 'Run setup again and paste the full address bar contents');
-  return code;
-}
-
-async function readLine(d: Deps, prompt: string): Promise<string> {
-  d.stderr.write(prompt);
-  const rl = createInterface({ input: d.stdin, terminal: false });
-  try {
-    const line = await new Promise<string | undefined>((resolve) => {
-      rl.once('line', resolve);
-      rl.once('close', () => resolve(undefined));
-    });
-    if (line === undefined) throw new UserError(ExitCode.Usage, 'Standard input closed before an address was pasted.', 'Run setup in a terminal, or use --flow device');
-    return line;
-  } finally {
-    rl.close();
-  }
 }

@@ -83,6 +83,3 @@ export function googleDiagnosis(error: string, c: GoogleContext): GoogleDiagnosi
   const row = Object.hasOwn(ROWS, error) ? ROWS[error] : undefined;
   return row && { cause: row.cause(c), fix: row.fix(c), exit: row.exit };
 }
-
-/** Error names that Google shows on its own page, never sending the browser back to mailoauth. */
-export const GOOGLE_PAGE_ERRORS = ['access_denied', 'org_internal', 'admin_policy_enforced', 'invalid_client', 'redirect_uri_mismatch'];

@@ -1,5 +1,6 @@
 import type { Endpoint, OAuth2Endpoints } from '../account.js';
 import type { Flow } from '../auth/signin.js';
+import type { OAuth2ErrorRows } from '../diagnose/oauth2-errors.js';
 import type { CloudId } from './clouds.js';
 
 /**
@@ -80,6 +81,12 @@ export interface OAuth2Row {
   clientIdExample: string;
   /** Said at setup (stderr) and by doctor when the account uses its own client, not the default. */
   ownClientNote?: string;
+  /** Which table its error names are read with (src/diagnose/oauth2-errors.ts). */
+  errorRows: OAuth2ErrorRows;
+  /** Errors it shows on its own page and never sends back: named, with fixes, when the browser does not come back. */
+  pageErrors?: string[];
+  /** What to do when a sign-in brings no refresh token. */
+  noRefreshTokenFix?: string;
 }
 
 export interface Provider {
@@ -184,6 +191,9 @@ export const PROVIDERS: Provider[] = [
       identityScopes: ['openid', 'email'],
       clientIdPattern: /^\d+-[a-z0-9]+\.apps\.googleusercontent\.com$/,
       clientIdExample: '123456789012-abcdefghijklmnopqrstuvwxyz012345.apps.googleusercontent.com',
+      errorRows: 'google',
+      pageErrors: ['access_denied', 'org_internal', 'admin_policy_enforced', 'invalid_client', 'redirect_uri_mismatch'],
+      noRefreshTokenFix: "Remove mailoauth's access at https://myaccount.google.com/permissions (access_type=offline and prompt=consent were asked for)",
       ownClientNote: 'If your OAuth consent screen is in "Testing" publishing status, Google expires its refresh tokens after 7 days: ' +
         'publish the app ("In production") in Google Cloud console → APIs & Services → OAuth consent screen, or sign in again every week.',
     },

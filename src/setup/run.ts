@@ -1,14 +1,13 @@
 import type { Account } from '../account.js';
 import type { Deps } from '../deps.js';
 import { ExitCode, UserError } from '../errors.js';
-import { findAccount, readAccounts, updateAccounts, upsertAccount } from '../store/accounts.js';
+import { findAccount, readAccounts } from '../store/accounts.js';
 import { openStore, storeName } from '../store/open-store.js';
-import { accessKey, clampExpiresAt, msalKey, serializeAccess } from '../store/records.js';
 import type { Detection } from '../providers/detect.js';
 import type { SecretStore } from '../store/secret-store.js';
 import type { SignInAttempt } from '../auth/redirects.js';
 import { providerById } from '../providers/table.js';
-import { expectedTenant } from '../providers/tenant.js';
+import { commitSignIn } from './commit.js';
 import { settleIdentity } from './identity-check.js';
 import { planSetup, wantsDetection, type SetupOptions, type SetupPlan } from './plan.js';
 
@@ -57,10 +56,7 @@ export async function runSetup(d: Deps, o: SetupOptions): Promise<void> {
     ? `Signing in ${plan.signInUser} for the shared mailbox ${a.email} (${a.authority}, client ${a.clientId}, ${plan.flow} flow)\n`
     : `Signing in ${a.email} (${a.authority}, client ${a.clientId}, ${plan.flow} flow)\n`);
   const interactive = d.isTTY && !o.yes;
-  // One sign-in adapter per token protocol; each stores its secrets, then the metadata.
-  const { account, accessToken, expiresAt } = a.auth === 'oauth2'
-    ? await (await import('./oauth2-account.js')).signInOAuth2Account(d, plan, store, interactive)
-    : await signInMsalAccount(d, plan, store, interactive);
+  const { account, accessToken, expiresAt } = await signInAccount(d, plan, store, interactive);
   d.stderr.write(`Signed in. Stored the refresh token in the ${storeName(account)} as "${account.name}".\n`);
   if (plan.verify) await verifyBeforeWriting(d, account, accessToken, expiresAt, o.clients);
   const written = await writeClients(d, account, o, interactive);
@@ -95,15 +91,20 @@ export interface SignedIn {
   expiresAt: number;
 }
 
-/** Microsoft: MSAL's flows, with another way offered when the browser never comes back; stores the MSAL cache and the access record. */
-async function signInMsalAccount(d: Deps, plan: SetupPlan, store: SecretStore, interactive: boolean): Promise<SignedIn> {
-  const a = plan.account;
-  const { signIn } = await import('../auth/signin.js');
+/**
+ * One sign-in for every protocol (src/auth/protocol.ts): what the plan could not know offline, the
+ * flow (with another way offered when the browser never comes back), who signed in checked against
+ * who was asked for, then the commit — secrets, access record, metadata.
+ */
+async function signInAccount(d: Deps, plan: SetupPlan, store: SecretStore, interactive: boolean): Promise<SignedIn> {
+  const { protocolFor } = await import('../auth/protocol.js');
   const { signInAttempts } = await import('./sign-in-attempts.js');
+  const protocol = await protocolFor(plan.account);
+  const a = protocol.prepare ? await protocol.prepare(d, plan.account) : plan.account;
   let attempt: SignInAttempt = { flow: plan.flow, redirectUri: a.redirectUri };
   const s = await signInAttempts(d, a, attempt, interactive, (next) => {
     attempt = next;
-    return signIn(d, { account: a.name, email: plan.signInUser, clientId: a.clientId, authority: a.authority, scopes: a.scopes, flow: next.flow, redirectUri: next.redirectUri, port: plan.port });
+    return protocol.signIn(d, { account: a, signInUser: plan.signInUser, flow: next.flow, redirectUri: next.redirectUri, port: plan.port, clientSecret: plan.clientSecret, store });
   }).catch(async (e: unknown) => {
     // A tenant that blocks the app: the user cannot fix it, their IT can; hand them the request.
     const { tenantBlockRequest } = await import('../diagnose/it-request.js');
@@ -111,29 +112,18 @@ async function signInMsalAccount(d: Deps, plan: SetupPlan, store: SecretStore, i
     if (request) d.stderr.write(`\n${request}\n`);
     throw e;
   });
+  for (const note of s.notes ?? []) d.stderr.write(`Note: ${note}\n`);
   const loginUser = await settleIdentity(d, {
     row: providerById(a.provider)!,
     account: a,
-    want: { asked: plan.signInUser, expectUser: plan.expectUser, tenant: expectedTenant(a.tenant, s.authorityMetadata), shared: a.delegate !== undefined },
-    got: { user: s.result.account?.username, tenant: s.result.account?.tenantId },
+    want: { asked: plan.signInUser, expectUser: plan.expectUser, tenant: s.identity.expectedTenant, shared: a.delegate !== undefined },
+    got: s.identity,
     interactive,
   });
-  const account: Account = {
-    ...a,
-    email: loginUser,
-    homeAccountId: s.result.account?.homeAccountId,
-    authorityMetadata: s.authorityMetadata,
-    // The registered form (no port): Microsoft ignores the port of a loopback redirect.
-    redirectUri: attempt.flow === 'device' ? undefined : attempt.redirectUri,
-    createdAt: a.createdAt ?? new Date(d.now()).toISOString(),
-    lastRefreshAt: new Date(d.now()).toISOString(),
-    signedInAt: new Date(d.now()).toISOString(),
-  };
-  await store.set(msalKey(account.name), s.cache);
-  const expiresAt = clampExpiresAt(s.result.expiresOn?.getTime(), d.now());
-  await store.set(accessKey(account.name), serializeAccess({ accessToken: s.result.accessToken, expiresAt, scopes: s.result.scopes }));
-  await updateAccounts(d.env, (f) => upsertAccount(f, account));
-  return { account, accessToken: s.result.accessToken, expiresAt };
+  const now = new Date(d.now()).toISOString();
+  const account: Account = { ...a, ...s.keep, email: loginUser, createdAt: a.createdAt ?? now, lastRefreshAt: now, signedInAt: now };
+  await commitSignIn(d.env, store, account, s);
+  return { account, accessToken: s.access.accessToken, expiresAt: s.access.expiresAt };
 }
 
 /** Detection for `setup --yes`: shown, never asked; explicit flags override what it found. */

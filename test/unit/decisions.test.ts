@@ -4,7 +4,7 @@ import { defaultFlow } from '../../src/auth/default-flow.js';
 import { TransientHttpError, type Exchange } from '../../src/auth/http-client.js';
 import { browserCommands } from '../../src/auth/open-browser.js';
 import { DEFAULT_RETRY, nextDelay, parseRetryAfter, type Outcome } from '../../src/auth/retry-policy.js';
-import { parsePastedRedirect } from '../../src/auth/signin.js';
+import { parsePastedRedirect } from '../../src/auth/paste-step.js';
 import { formatToken, xoauth2 } from '../../src/commands/token.js';
 import { nextRewriteAt } from '../../src/commands/export.js';
 import { planSetup } from '../../src/setup/plan.js';

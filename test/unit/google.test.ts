@@ -9,7 +9,7 @@ import { describe, expect, it } from 'vitest';
 import type { Account } from '../../src/account.js';
 import { TransientHttpError, type Exchange } from '../../src/auth/http-client.js';
 import { classifyOAuth2Error, clientSecretFor, parseTokenReply } from '../../src/auth/oauth2.js';
-import { authorizationUrl, pkcePair } from '../../src/auth/oauth2-signin.js';
+import { authorizationUrl, pkcePair } from '../../src/auth/oauth2-protocol.js';
 import { refresherFor } from '../../src/auth/refreshers.js';
 import { CLIENTS } from '../../src/clients/index.js';
 import { providerNotes } from '../../src/commands/doctor.js';
