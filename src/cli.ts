@@ -2,6 +2,9 @@ import { Command, CommanderError, Option } from 'commander';
 import { realDeps } from './deps.js';
 import { ExitCode } from './errors.js';
 import { exitWhenFlushed, report } from './report.js';
+import { PROVIDERS } from './providers/table.js';
+
+const PROVIDER_IDS = PROVIDERS.map((p) => p.id);
 
 /** commander wiring only: each command lives in src/commands/ and is loaded when it runs. */
 const program = new Command('mailoauth')
@@ -30,11 +33,16 @@ program
   .description('sign in to a mailbox and store its refresh token in the OS keychain')
   .option('--email <address>', 'the mailbox address and login user (with --mailbox: the user who signs in)')
   .option('--name <account>', 'a shorter account name (default: the email)')
-  .addOption(new Option('--provider <id>', 'provider row').choices(['microsoft365', 'outlook.com', 'google']))
+  .addOption(new Option('--provider <id>', 'provider row (oidc: any OpenID Connect / OAuth2 provider, with --issuer)').choices(PROVIDER_IDS))
   .option('--client-id <id>', "the app's client id (default: Thunderbird's public client)")
   .option('--client-secret-env <var>', "environment variable holding your own Google client's secret (stored in the keychain)")
   .option('--tenant <tenant>', 'tenant id or domain (default: detected from the domain, else organizations; consumers for Outlook.com)')
   .addOption(new Option('--cloud <cloud>', 'Microsoft cloud: worldwide (and GCC), US Government GCC High or DoD, China 21Vianet (default: detected)').choices(['public', 'usgov', 'usgov-dod', 'china']))
+  .option('--issuer <url>', 'oidc: the issuer whose metadata names the endpoints (OpenID discovery / RFC 8414)')
+  .option('--scope <scopes>', 'oidc: the scopes the mail servers accept, e.g. "openid email offline_access mail"')
+  .option('--authorization-endpoint <url>', 'oidc without discovery: the authorization endpoint')
+  .option('--token-endpoint <url>', 'oidc without discovery: the token endpoint')
+  .option('--device-authorization-endpoint <url>', 'oidc without discovery: the device authorization endpoint (RFC 8628), if any')
   .option('--mailbox <address>', 'a shared mailbox to open with the --email user\'s sign-in (the login user becomes this address)')
   .option('--expect-user <address>', 'the identity the platform will report when it is not --email (an Outlook.com alias, a UPN); any other is refused with --yes')
   .addOption(new Option('--flow <flow>', 'how to sign in').choices(['device', 'browser', 'paste']))

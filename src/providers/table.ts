@@ -64,10 +64,10 @@ export const THUNDERBIRD_GOOGLE: KnownClient = {
 
 /** A provider signed in with plain OAuth2 (authorization code + PKCE on a loopback redirect), not MSAL. */
 export interface OAuth2Row {
-  /** Production endpoints. */
-  endpoints: OAuth2Endpoints;
+  /** Production endpoints; absent for a provider whose endpoints come from --issuer or flags. */
+  endpoints?: OAuth2Endpoints;
   /** The same endpoints' paths under an --authority base URL (the local test platform, a proxy). */
-  paths: OAuth2Endpoints;
+  paths?: OAuth2Endpoints;
   /** The secret of defaultClientId (public, see above). Own clients bring theirs: --client-secret-env. */
   defaultClientSecret?: string;
   /** Extra authorization parameters: what makes the provider hand out a refresh token. */
@@ -79,6 +79,8 @@ export interface OAuth2Row {
   identityScopes: string[];
   clientIdPattern: RegExp;
   clientIdExample: string;
+  /** Where a user finds their own client's id (a usage error's fix). */
+  clientIdHelp?: string;
   /** Said at setup (stderr) and by doctor when the account uses its own client, not the default. */
   ownClientNote?: string;
   /** Which table its error names are read with (src/diagnose/oauth2-errors.ts). */
@@ -92,6 +94,8 @@ export interface OAuth2Row {
 export interface Provider {
   id: string;
   label: string;
+  /** Which adapter of the protocol seam (src/auth/protocol.ts) signs in and refreshes. */
+  protocol: 'msal' | 'oauth2';
   /** Authority host, no trailing slash. */
   authorityHost: string;
   /** Tenant used when the user gives none. */
@@ -141,6 +145,7 @@ export const PROVIDERS: Provider[] = [
   {
     id: 'microsoft365',
     label: 'Microsoft 365 (work or school)',
+    protocol: 'msal',
     authorityHost: 'https://login.microsoftonline.com',
     defaultTenant: 'organizations',
     scopePrefix: 'https://outlook.office.com/',
@@ -154,6 +159,7 @@ export const PROVIDERS: Provider[] = [
   {
     id: 'outlook.com',
     label: 'Outlook.com / Hotmail / Live (personal)',
+    protocol: 'msal',
     authorityHost: 'https://login.microsoftonline.com',
     defaultTenant: 'consumers',
     scopePrefix: 'https://outlook.office.com/',
@@ -171,6 +177,7 @@ export const PROVIDERS: Provider[] = [
   {
     id: 'google',
     label: 'Gmail / Google Workspace',
+    protocol: 'oauth2',
     authorityHost: 'https://accounts.google.com',
     defaultTenant: '',
     // Google's scope is a full URL of its own; no resource prefix, and no offline_access scope
@@ -191,6 +198,7 @@ export const PROVIDERS: Provider[] = [
       identityScopes: ['openid', 'email'],
       clientIdPattern: /^\d+-[a-z0-9]+\.apps\.googleusercontent\.com$/,
       clientIdExample: '123456789012-abcdefghijklmnopqrstuvwxyz012345.apps.googleusercontent.com',
+      clientIdHelp: "Copy the client id of a \"Desktop app\" OAuth client from Google Cloud console → APIs & Services → Credentials, or leave --client-id out to use Thunderbird's",
       errorRows: 'google',
       pageErrors: ['access_denied', 'org_internal', 'admin_policy_enforced', 'invalid_client', 'redirect_uri_mismatch'],
       noRefreshTokenFix: "Remove mailoauth's access at https://myaccount.google.com/permissions (access_type=offline and prompt=consent were asked for)",
@@ -202,6 +210,33 @@ export const PROVIDERS: Provider[] = [
       paste: 'Google has blocked the copy/paste (out-of-band) sign-in for desktop apps since 2022.',
     },
     opaqueAccessTokens: true,
+  },
+  {
+    // Any OpenID Connect / OAuth2 provider (Keycloak, Authentik, ... in front of Dovecot's oauth2
+    // passdb): endpoints from --issuer (discovery) or flags, the user's own client, --scope, hosts by flag.
+    id: 'oidc',
+    label: 'Another provider (OpenID Connect / OAuth2)',
+    protocol: 'oauth2',
+    authorityHost: '',
+    defaultTenant: '',
+    scopePrefix: '',
+    mailScopes: [],
+    // No known servers: setup asks for --imap-host and --smtp-host (implicit TLS ports by default).
+    imap: { host: '', port: 993, tls: 'implicit' },
+    smtp: { host: '', port: 465, tls: 'implicit' },
+    defaultClientId: '',
+    knownClients: [],
+    domains: [],
+    oauth2: {
+      // A refresh token from an OpenID provider needs offline_access, and (OpenID Connect Core §11) consent.
+      authorizeParams: { prompt: 'consent' },
+      identityScopes: ['openid', 'email', 'offline_access'],
+      clientIdPattern: /^[\x21-\x7e]{1,256}$/,
+      clientIdExample: 'mailoauth',
+      clientIdHelp: 'Use the client id the provider (its admin) registered for mailoauth',
+      errorRows: 'standard',
+      noRefreshTokenFix: 'Allow the client the refresh_token grant and the offline_access scope at the provider',
+    },
   },
 ];
 

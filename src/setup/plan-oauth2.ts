@@ -1,14 +1,8 @@
-import type { Account, OAuth2Endpoints } from '../account.js';
+import type { OAuth2Endpoints } from '../account.js';
 import type { Flow } from '../auth/signin.js';
 import { ExitCode, UserError } from '../errors.js';
-import type { OAuth2Row, Provider } from '../providers/table.js';
-
-/** The decisions of a setup that differ for a plain-OAuth2 provider (Google). Pure. */
-export interface OAuth2Plan {
-  clientId: string;
-  authority: string;
-  oauth2: OAuth2Endpoints;
-}
+import { fullScopes, type Provider } from '../providers/table.js';
+import type { ProtocolPlanInput, ProtocolPlan } from './protocol-plan.js';
 
 /** A flow the provider cannot do is a usage error that says why and what works instead. */
 export function checkFlowAllowed(p: Provider, flow: Flow): void {
@@ -22,28 +16,69 @@ export function checkFlowAllowed(p: Provider, flow: Flow): void {
   );
 }
 
-export function planOAuth2(p: Provider & { oauth2: OAuth2Row }, o: { clientId?: string; tenant?: string; authority?: string }, existing?: Account): OAuth2Plan {
+/**
+ * Standards OAuth2 / OpenID Connect: no tenant; the client id (the row's public client, else the flag's,
+ * checked against the row's pattern); the endpoints — under --authority (the local test platform, a
+ * proxy), the stored ones on --reauth, flags, an --issuer to discover them from, or the row's; the
+ * scopes (--scope, else the row's). Pure.
+ */
+export function planOAuth2(x: ProtocolPlanInput): ProtocolPlan {
+  const { o, provider: p, existing } = x;
+  const row = p.oauth2!;
   if (o.tenant) throw new UserError(ExitCode.Usage, `--tenant does not apply to ${p.label}.`, 'Leave --tenant out');
   const clientId = (o.clientId ?? existing?.clientId ?? p.defaultClientId).trim();
-  if (!p.oauth2.clientIdPattern.test(clientId)) {
-    throw new UserError(ExitCode.Usage, `"${clientId}" is not a ${p.label} OAuth client id (like ${p.oauth2.clientIdExample}).`,
-      "Copy the client id of a \"Desktop app\" OAuth client from Google Cloud console → APIs & Services → Credentials, or leave --client-id out to use Thunderbird's");
+  if (!clientId) {
+    throw new UserError(ExitCode.Usage, `${p.label} has no public client mailoauth knows: name yours with --client-id.`, 'Register mailoauth (a public or "native" client with a loopback redirect) with the provider, then: --client-id ID [--client-secret-env VAR]');
   }
-  let authority: string;
-  let endpoints: OAuth2Endpoints;
+  if (!row.clientIdPattern.test(clientId)) {
+    throw new UserError(ExitCode.Usage, `"${clientId}" is not a ${p.label} OAuth client id (like ${row.clientIdExample}).`, row.clientIdHelp ?? 'Copy the client id the provider gave you');
+  }
+  const endpoints = planEndpoints(p, o, existing);
+  const scopes = o.scope !== undefined ? checkScopes(o.scope) : existing ? existing.scopes : fullScopes(p);
+  if (scopes.length === 0) throw new UserError(ExitCode.Usage, `${p.label} needs the scopes its mail servers accept: --scope "...".`, 'e.g. --scope "openid email offline_access mail"');
+  return { clientId, tenant: '', authority: endpoints.issuer ?? o.authority?.replace(/\/+$/, '') ?? existing?.authority ?? p.authorityHost, scopes, oauth2: endpoints };
+}
+
+function planEndpoints(p: Provider, o: ProtocolPlanInput['o'], existing: ProtocolPlanInput['existing']): OAuth2Endpoints {
+  const row = p.oauth2!;
   if (o.authority) {
-    // One base URL for both endpoints: the local test platform, or a proxy in front of the provider.
+    // One base URL for the endpoints: the local test platform, or a proxy in front of the provider.
+    if (!row.paths) throw new UserError(ExitCode.Usage, `--authority does not apply to ${p.label}.`, 'Use --issuer URL, or --authorization-endpoint and --token-endpoint');
     const base = httpsBase(o.authority);
-    authority = base;
-    endpoints = { authorizationEndpoint: base + p.oauth2.paths.authorizationEndpoint, tokenEndpoint: base + p.oauth2.paths.tokenEndpoint };
-  } else if (existing?.oauth2) {
-    authority = existing.authority;
-    endpoints = { ...existing.oauth2 };
-  } else {
-    authority = p.authorityHost;
-    endpoints = { ...p.oauth2.endpoints };
+    return { authorizationEndpoint: base + row.paths.authorizationEndpoint, tokenEndpoint: base + row.paths.tokenEndpoint };
   }
-  return { clientId, authority, oauth2: endpoints };
+  if (o.authorizationEndpoint || o.tokenEndpoint) {
+    if (!o.authorizationEndpoint || !o.tokenEndpoint) throw new UserError(ExitCode.Usage, 'Give both --authorization-endpoint and --token-endpoint (or an --issuer to discover them).');
+    return {
+      authorizationEndpoint: httpsUrl(o.authorizationEndpoint, '--authorization-endpoint'),
+      tokenEndpoint: httpsUrl(o.tokenEndpoint, '--token-endpoint'),
+      ...(o.deviceAuthorizationEndpoint ? { deviceAuthorizationEndpoint: httpsUrl(o.deviceAuthorizationEndpoint, '--device-authorization-endpoint') } : {}),
+    };
+  }
+  if (o.issuer) return { authorizationEndpoint: '', tokenEndpoint: '', issuer: httpsBase(o.issuer) };
+  if (existing?.oauth2) return { ...existing.oauth2 };
+  if (row.endpoints) return { ...row.endpoints };
+  throw new UserError(ExitCode.Usage, `${p.label} needs to know where to sign in: --issuer URL (discovered), or --authorization-endpoint and --token-endpoint.`, 'e.g. mailoauth setup --provider oidc --issuer https://sso.example.org/realms/mail ...');
+}
+
+/** --scope "a b c" (or "a,b"): what the provider's mail servers accept, as space-free tokens. */
+function checkScopes(v: string): string[] {
+  const list = v.split(/[\s,]+/).filter(Boolean);
+  for (const s of list) {
+    if (!/^[\x21\x23-\x5b\x5d-\x7e]+$/.test(s)) throw new UserError(ExitCode.Usage, `"${s}" is not a scope (RFC 6749 §3.3: printable characters, no quotes or backslashes).`);
+  }
+  return list;
+}
+
+function httpsUrl(url: string, flag: string): string {
+  let u: URL;
+  try {
+    u = new URL(url);
+  } catch {
+    throw new UserError(ExitCode.Usage, `${flag} "${url}" is not a URL.`);
+  }
+  if (u.protocol !== 'https:') throw new UserError(ExitCode.Usage, `${flag} must be an https URL, not "${url}".`);
+  return u.toString();
 }
 
 function httpsBase(url: string): string {

@@ -1,5 +1,5 @@
 import type { Account, Endpoint, StoreKind } from '../account.js';
-import { checkAccountName, checkAuthority, checkClientId, checkEmail } from '../account-name.js';
+import { checkAccountName, checkEmail } from '../account-name.js';
 import { defaultFlow } from '../auth/default-flow.js';
 import { chooseRedirect } from '../auth/redirects.js';
 import type { Flow } from '../auth/signin.js';
@@ -8,7 +8,9 @@ import { checkGpgRecipient } from '../store/gpg-recipient.js';
 import { checkCloud, cloudById, inCloud, providerHasClouds, type CloudId } from '../providers/clouds.js';
 import type { Detection } from '../providers/detect.js';
 import { fullScopes, knownClient, providerById, providerForEmail, type KnownClient, type Provider } from '../providers/table.js';
+import { planMsal } from './plan-msal.js';
 import { checkFlowAllowed, clientSecretFromEnv, planOAuth2 } from './plan-oauth2.js';
+import type { ProtocolPlanner } from './protocol-plan.js';
 
 export interface SetupOptions {
   email?: string;
@@ -24,6 +26,14 @@ export interface SetupOptions {
   mailbox?: string;
   /** The identity the platform will report when it is not --email (an Outlook.com alias, a UPN): accepted without asking. */
   expectUser?: string;
+  /** Standards OAuth2 providers: the issuer whose metadata names the endpoints (OpenID discovery, RFC 8414). */
+  issuer?: string;
+  /** ...or the endpoints themselves. */
+  authorizationEndpoint?: string;
+  tokenEndpoint?: string;
+  deviceAuthorizationEndpoint?: string;
+  /** The scopes the provider's mail servers accept, space- or comma-separated. */
+  scope?: string;
   flow?: string;
   store?: string;
   /** --store gpg: the key the secrets are encrypted to. */
@@ -59,6 +69,9 @@ export interface SetupPlan {
 }
 
 const FLOWS: Flow[] = ['device', 'browser', 'paste'];
+
+/** Step 1 of the protocol seam (src/auth/protocol.ts): each protocol's planner, pure and light. */
+const PLANNERS: Record<Provider['protocol'], ProtocolPlanner> = { msal: planMsal, oauth2: planOAuth2 };
 const STORES: StoreKind[] = ['keychain', 'file', 'gpg'];
 
 /**
@@ -89,24 +102,19 @@ export function planSetup(o: SetupOptions, env: NodeJS.ProcessEnv, platform: Nod
   const gpgRecipient = store === 'gpg' ? checkGpgRecipient(o.gpgRecipient ?? existing?.gpgRecipient) : undefined;
   // A --reauth that moves the account to another provider or cloud takes that row's hosts and scopes.
   const moved = existing !== undefined && ((o.cloud !== undefined && o.cloud !== (existing.cloud ?? 'public')) || (o.provider !== undefined && o.provider !== existing.provider));
-  // Plain-OAuth2 rows (Google): no tenant, their own client ids, endpoints and loopback redirect.
-  const oauth2 = provider.oauth2 ? planOAuth2({ ...provider, oauth2: provider.oauth2 }, o, moved ? undefined : existing) : undefined;
-  if (!oauth2 && o.clientSecretEnv !== undefined) throw new UserError(ExitCode.Usage, `--client-secret-env is not supported for ${provider.label} yet.`, 'Leave it out');
+  const kept = moved ? undefined : existing;
+  // The protocol's own decisions (client id, tenant or endpoints, authority, scopes): its planner.
+  const p = PLANNERS[provider.protocol]({ o, provider, row, cloud, existing: kept, detected: detectedHere, chosenClient: o.clientId !== undefined || kept !== undefined });
   const clientSecret = clientSecretFromEnv(o.clientSecretEnv, env);
-  const clientId = oauth2 ? oauth2.clientId : checkClientId(o.clientId ?? (moved ? undefined : existing?.clientId) ?? provider.defaultClientId);
-  const client = knownClient(provider, clientId);
-  checkClientCloud(provider, client, cloud, o.clientId !== undefined || (existing !== undefined && !moved));
+  const client = knownClient(provider, p.clientId);
   if (flow === 'device' && client && !client.deviceCode) {
     throw new UserError(ExitCode.Usage, `${client.label} for ${provider.label} does not allow the device-code flow.`, 'Use --flow browser');
   }
-  const redirectUri = chooseRedirect({ flow, flag: o.redirectUri, stored: moved ? undefined : existing?.redirectUri, client });
-  const tenant = oauth2 ? '' : o.tenant ?? (moved ? undefined : existing?.tenant) ?? detectedHere?.tenant ?? row.defaultTenant;
-  if (!oauth2 && !/^[A-Za-z0-9.-]{1,128}$/.test(tenant)) throw new UserError(ExitCode.Usage, `"${tenant}" is not a tenant (a GUID, a domain, organizations, consumers or common).`, 'e.g. --tenant contoso.onmicrosoft.com');
-  const authority = oauth2 ? oauth2.authority : checkAuthority(o.authority ?? (o.tenant || moved || !existing ? `${row.authorityHost}/${tenant}` : existing.authority));
+  const redirectUri = chooseRedirect({ flow, flag: o.redirectUri, stored: kept?.redirectUri, client });
   const email = mailbox ?? signInUser;
   const name = checkAccountName(o.name ?? existing?.name ?? email);
-  const imap: Endpoint = { ...(existing && !moved ? existing.imap : row.imap) };
-  const smtp: Endpoint = { ...(existing && !moved ? existing.smtp : row.smtp) };
+  const imap: Endpoint = { ...(kept ? kept.imap : row.imap) };
+  const smtp: Endpoint = { ...(kept ? kept.smtp : row.smtp) };
   if (o.imapHost) imap.host = o.imapHost;
   if (o.imapPort) imap.port = port(o.imapPort, '--imap-port');
   if (o.smtpHost) smtp.host = o.smtpHost;
@@ -114,6 +122,10 @@ export function planSetup(o: SetupOptions, env: NodeJS.ProcessEnv, platform: Nod
   // The port decides the TLS mode for the well-known ports; others keep the provider's mode.
   if (o.imapPort) imap.tls = imap.port === 143 ? 'starttls' : imap.port === 993 ? 'implicit' : imap.tls;
   if (o.smtpPort) smtp.tls = smtp.port === 465 ? 'implicit' : smtp.port === 587 ? 'starttls' : smtp.tls;
+  // A provider without known hosts (the generic one) takes them from the flags.
+  if (!imap.host || !smtp.host) {
+    throw new UserError(ExitCode.Usage, `${provider.label} needs the mail servers: --imap-host and --smtp-host (and their ports if not 993 and 465).`, 'e.g. --imap-host imap.example.org --smtp-host smtp.example.org');
+  }
   return {
     account: {
       name,
@@ -121,11 +133,11 @@ export function planSetup(o: SetupOptions, env: NodeJS.ProcessEnv, platform: Nod
       ...(mailbox ? { delegate: signInUser } : {}),
       provider: provider.id,
       ...(cloud !== 'public' ? { cloud } : {}),
-      ...(oauth2 ? { auth: 'oauth2' as const, oauth2: oauth2.oauth2 } : {}),
-      clientId,
-      tenant,
-      authority,
-      scopes: existing && !moved ? existing.scopes : fullScopes(row),
+      ...(p.oauth2 ? { auth: 'oauth2' as const, oauth2: p.oauth2 } : {}),
+      clientId: p.clientId,
+      tenant: p.tenant,
+      authority: p.authority,
+      scopes: p.scopes,
       imap,
       smtp,
       store,
@@ -140,24 +152,6 @@ export function planSetup(o: SetupOptions, env: NodeJS.ProcessEnv, platform: Nod
     verify: o.verify !== false,
     ...(clientSecret ? { clientSecret } : {}),
   };
-}
-
-/**
- * An app registration exists in one Microsoft cloud: a vendor's public client registered in the
- * worldwide cloud is unknown in the others (AADSTS700016 after the user has signed in). Refused before
- * any request, pointing at the app-registration steps for that cloud.
- */
-function checkClientCloud(p: Provider, client: KnownClient | undefined, cloud: CloudId, chosen: boolean): void {
-  if (!client?.clouds || client.clouds.includes(cloud)) return;
-  const label = cloudById(cloud)!.label;
-  const steps = `register your own app in that cloud (steps: mailoauth doctor --app-help --cloud ${cloud}), then add --client-id <its application id>`;
-  throw new UserError(
-    ExitCode.Usage,
-    chosen
-      ? `${client.label} (${client.id}) is registered only in the worldwide Microsoft cloud, not in ${label}: the sign-in would end in AADSTS700016.`
-      : `${label} needs your own app registration: ${client.label}, the default for ${p.label}, exists only in the worldwide cloud.`,
-    `For ${label}, ${steps}`,
-  );
 }
 
 /**

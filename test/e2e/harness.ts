@@ -27,6 +27,7 @@ import { startDovecot, type DovecotServer, type SeedMessage } from '../fixtures/
 import { startGoogleIdp, type GoogleIdp } from '../fixtures/google-idp.js';
 import { startIdp, type Idp } from '../fixtures/idp.js';
 import { startIntrospectionStub } from '../fixtures/introspection-stub.js';
+import { startOidcServer, type OidcServer } from '../fixtures/oidc-server.js';
 import { startSecretService, type SecretService } from '../fixtures/secret-service.js';
 import { startSmtp, type SmtpTestServer } from '../fixtures/smtp.js';
 import { makeTestCa, type TestCa } from '../fixtures/tls.js';
@@ -83,7 +84,7 @@ interface Issuer<I> {
   start(ca: TestCa): Promise<I & { stop(): Promise<void> }>;
   witness(i: I, seen: MailWorld['imapChecks']): Promise<Witness>;
   /** Whether `token` may open `mailbox` (the XOAUTH2 user= field). */
-  smtpAccepts(i: I, mailbox: string, token: string): boolean;
+  smtpAccepts(i: I, mailbox: string, token: string): boolean | Promise<boolean>;
   smtpMode?: 'starttls' | 'implicit';
 }
 
@@ -125,8 +126,8 @@ async function startMailWorld<I>(o: { users: string[]; sharedMailboxes?: string[
     const smtp = await startSmtp({
       tls: ca,
       mode: issuer.smtpMode,
-      validate: (user, token) => {
-        const ok = issuer.smtpAccepts(issued, user, token);
+      validate: async (user, token) => {
+        const ok = await issuer.smtpAccepts(issued, user, token);
         if (ok) smtpTokens.push(token);
         return ok;
       },
@@ -150,6 +151,31 @@ export async function startWorld(o: { users?: string[]; sharedMailboxes?: string
     },
   });
   return { ...w, idp: issuer };
+}
+
+/** The OpenID world: a real OpenID server (oidc-provider) issues the tokens, as Keycloak would for a self-hosted mail server. */
+export interface OidcWorld extends MailWorld {
+  oidc: OidcServer;
+}
+
+/**
+ * Users by login with their mailbox address. Dovecot's check goes to the server's own introspection
+ * endpoint (through a recording pass-through, so journeys can tell which token each login used); its
+ * answer's `email` is the login name, as with Keycloak's email mapper. test/oidc-server.test.ts
+ * proves Dovecot introspecting the server directly over HTTPS.
+ */
+export async function startOidcWorld(o: { users: Array<{ login: string; email: string }>; issuerPath?: string }): Promise<OidcWorld> {
+  const emailOf = async (oidc: OidcServer, token: string) => {
+    const r = await oidc.introspect(token);
+    return r.active === true && typeof r.email === 'string' ? r.email : undefined;
+  };
+  const { issuer, ...w } = await startMailWorld<OidcServer>({ users: o.users.map((u) => u.email) }, {
+    start: (ca) => startOidcServer({ tls: ca, users: o.users, issuerPath: o.issuerPath }),
+    witness: (oidc, seen) => startIntrospectionStub((t) => emailOf(oidc, t), (token, user) => seen.push({ token, active: user !== undefined })),
+    smtpAccepts: async (oidc, mailbox, token) => (await emailOf(oidc, token))?.toLowerCase() === mailbox.toLowerCase(),
+    smtpMode: 'implicit',
+  });
+  return { ...w, oidc: issuer };
 }
 
 export async function startGoogleWorld(o: { users: string[] }): Promise<GoogleWorld> {

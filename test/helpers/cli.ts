@@ -33,10 +33,10 @@ process.once('exit', () => {
   for (const d of runtimeDirs) rmSync(d, { recursive: true, force: true });
 });
 
-/** Start the built CLI as a mail client would: a separate process, its own env, no TTY. */
-export function start(args: string[], env: NodeJS.ProcessEnv, timeoutMs = 60_000): Running {
+/** Start the built CLI (or `cli`, an installed copy) as a mail client would: a separate process, its own env, no TTY. */
+export function start(args: string[], env: NodeJS.ProcessEnv, timeoutMs = 60_000, cli = cliPath()): Running {
   const t0 = Date.now();
-  const child = spawn(process.execPath, [cliPath(), ...args], { env, stdio: ['pipe', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, [cli, ...args], { env, stdio: ['pipe', 'pipe', 'pipe'] });
   live.add(child);
   let stdout = '';
   let stderr = '';
