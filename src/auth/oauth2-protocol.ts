@@ -1,7 +1,7 @@
 import { createHash, randomBytes } from 'node:crypto';
 import type { Account, OAuth2Endpoints } from '../account.js';
 import type { Deps } from '../deps.js';
-import { providerById, type OAuth2Row } from '../providers/table.js';
+import { isOwnClient, providerById, type OAuth2Row } from '../providers/table.js';
 import { ExitCode, UserError } from '../errors.js';
 import { oauth2Key, parseOAuth2, serializeOAuth2 } from '../store/records.js';
 import { browserStep } from './browser-step.js';
@@ -9,7 +9,7 @@ import { discoverEndpoints } from './discovery.js';
 import { httpClientFromEnv, type RecordingHttpClient } from './http-client.js';
 import { NoBrowserAnswer } from './loopback-listener.js';
 import { deviceFlow } from './oauth2-device.js';
-import { classifyOAuth2Error, clientSecretFor, isOwnClient, pageErrorsFix, tokenRequest, type OAuth2ErrorContext, type TokenReply } from './oauth2.js';
+import { classifyOAuth2Error, clientSecretFor, pageErrorsFix, tokenRequest, type OAuth2ErrorContext, type TokenReply } from './oauth2.js';
 import { pasteStep } from './paste-step.js';
 import type { SignInProtocol, SignInRequest } from './protocol.js';
 
@@ -62,7 +62,8 @@ export const oauth2Protocol: SignInProtocol = {
 
   async signIn(d, req) {
     const a = req.account;
-    const row = providerById(a.provider)!.oauth2!;
+    const provider = providerById(a.provider)!;
+    const row = provider.oauth2!;
     const e = a.oauth2!;
     const own = isOwnClient(a);
     // A reauth without --client-secret-env keeps the secret stored with the old sign-in.
@@ -86,7 +87,7 @@ export const oauth2Protocol: SignInProtocol = {
       access: { accessToken: reply.accessToken, expiresAt: reply.expiresAt, scopes: reply.scopes },
       identity: { user },
       keep: { redirectUri: req.flow === 'device' ? undefined : req.redirectUri },
-      notes: own && row.ownClientNote ? [row.ownClientNote] : [],
+      notes: own && provider.ownClientNote ? [provider.ownClientNote] : [],
     };
   },
 };

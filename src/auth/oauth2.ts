@@ -1,7 +1,7 @@
 import type { Account } from '../account.js';
 import { oauth2Diagnosis } from '../diagnose/oauth2-errors.js';
 import { ExitCode, UserError } from '../errors.js';
-import { providerById, type OAuth2Row } from '../providers/table.js';
+import { isOwnClient, providerById, type OAuth2Row } from '../providers/table.js';
 import { expiryFromSeconds, type AccessRecord } from '../store/records.js';
 import { classifyAuthError } from './classify.js';
 import { TransientHttpError, type Exchange, type RecordingHttpClient } from './http-client.js';
@@ -27,9 +27,6 @@ export function clientSecretFor(account: Pick<Account, 'provider' | 'clientId'>,
   return row?.oauth2 && account.clientId === row.defaultClientId ? row.oauth2.defaultClientSecret : undefined;
 }
 
-export function isOwnClient(account: Pick<Account, 'provider' | 'clientId'>): boolean {
-  return account.clientId !== providerById(account.provider)?.defaultClientId;
-}
 
 /** A token endpoint's success body, checked; `now` in epoch ms. */
 export function parseTokenReply(body: unknown, now: number, requested: string[]): TokenReply {

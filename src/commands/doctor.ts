@@ -7,7 +7,7 @@ import { tenantBlockRequest } from '../diagnose/it-request.js';
 import { exitFor, formatFindings, type Finding } from '../diagnose/finding.js';
 import { ExitCode, UserError } from '../errors.js';
 import { checkCloud, type CloudId } from '../providers/clouds.js';
-import { providerById, THUNDERBIRD_MICROSOFT_CLIENT_ID } from '../providers/table.js';
+import { isOwnClient, knownClientById, providerById } from '../providers/table.js';
 import { reauthFinding } from '../reauth/reauth-finding.js';
 import { findAccount, readAccounts } from '../store/accounts.js';
 import { openStore } from '../store/open-store.js';
@@ -96,7 +96,7 @@ export function formatSections(sections: readonly Section[]): string {
 function appHelpContext(d: Deps, name: string | undefined) {
   if (!name) return {};
   const a = findAccount(readAccounts(d.env), name);
-  const ownClient = a.clientId !== (providerById(a.provider)?.defaultClientId ?? THUNDERBIRD_MICROSOFT_CLIENT_ID);
+  const ownClient = isOwnClient(a);
   return { authority: a.authority, email: a.email, clientId: ownClient ? a.clientId : undefined, provider: a.provider, cloud: a.cloud as CloudId | undefined };
 }
 
@@ -116,7 +116,7 @@ async function accountFindings(d: Deps, a: Account, timeoutMs: number, keychainD
   const out: Finding[] = [{
     level: 'ok',
     check: 'account',
-    detail: `${a.provider}, client ${a.clientId === THUNDERBIRD_MICROSOFT_CLIENT_ID ? "Thunderbird's" : a.clientId}, ${a.store} store, IMAP ${ep(a.imap)}, SMTP ${ep(a.smtp)}`,
+    detail: `${a.provider}, client ${knownClientById(a.clientId)?.label ?? a.clientId}, ${a.store} store, IMAP ${ep(a.imap)}, SMTP ${ep(a.smtp)}`,
   }];
   out.push(...providerNotes(a));
   out.push(reauthFinding(a, d.now()));
@@ -155,8 +155,8 @@ async function accountFindings(d: Deps, a: Account, timeoutMs: number, keychainD
 /** What the provider row says about this account's setup: Google's 7-day refresh tokens for apps in "Testing". */
 export function providerNotes(a: Pick<Account, 'provider' | 'clientId'>): Finding[] {
   const row = providerById(a.provider);
-  if (!row?.oauth2?.ownClientNote || a.clientId === row.defaultClientId) return [];
-  return [{ level: 'warn', check: 'own client', detail: `${a.clientId}: ${row.oauth2.ownClientNote}` }];
+  if (!row?.ownClientNote || !isOwnClient(a)) return [];
+  return [{ level: 'warn', check: 'own client', detail: `${a.clientId}: ${row.ownClientNote}` }];
 }
 
 /** The installed mail clients and their prerequisites (versions, mbsync's SASL XOAUTH2 plugin). */

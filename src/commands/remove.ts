@@ -4,7 +4,7 @@ import type { Deps } from '../deps.js';
 import { ExitCode, UserError } from '../errors.js';
 import { findAccount, readAccounts, updateAccounts } from '../store/accounts.js';
 import { openStore } from '../store/open-store.js';
-import { accessKey, msalKey, oauth2Key } from '../store/records.js';
+import { accountKeys } from '../store/records.js';
 import { removeClient } from './apply-client.js';
 
 /**
@@ -34,9 +34,7 @@ export async function removeCommand(d: Deps, name: string, o: { dryRun?: boolean
     return;
   }
   const store = openStore(account, d.env, { interactive: d.isTTY });
-  await store.delete(msalKey(account.name));
-  await store.delete(oauth2Key(account.name));
-  await store.delete(accessKey(account.name));
+  for (const key of accountKeys(account.name)) await store.delete(key);
   await updateAccounts(d.env, (f) => ({ ...f, accounts: f.accounts.filter((a) => a.name !== account.name) }));
   d.stderr.write(`Removed ${account.name}.\n`);
 }

@@ -81,8 +81,10 @@ export interface OAuth2Row {
   clientIdExample: string;
   /** Where a user finds their own client's id (a usage error's fix). */
   clientIdHelp?: string;
-  /** Said at setup (stderr) and by doctor when the account uses its own client, not the default. */
-  ownClientNote?: string;
+  /** What the user's own client needs, said before its id is asked for. */
+  ownClientSetup: string;
+  /** Whether the user's own client comes with a secret (Google's "Desktop app" clients do; public OpenID clients don't). */
+  ownClientSecret: 'required' | 'optional';
   /** Which table its error names are read with (src/diagnose/oauth2-errors.ts). */
   errorRows: OAuth2ErrorRows;
   /** Errors it shows on its own page and never sends back: named, with fixes, when the browser does not come back. */
@@ -115,6 +117,12 @@ export interface Provider {
   oauth2?: OAuth2Row;
   /** Sign-in flows this provider cannot do, each with the reason a usage error gives. */
   unsupportedFlows?: Partial<Record<Flow, string>>;
+  /** How long a refresh token may sit unused before the provider ends the sign-in (src/reauth/), with the sentence that says so; absent: unknown. */
+  idleLimit?: { days: number; says: string };
+  /** Sign-ins with the user's own client end after this many days when the client is in a test status (Google's "Testing"). */
+  ownClientLimit?: { days: number; says: string };
+  /** Said at setup (stderr) and by doctor when the account uses its own client, not the default. */
+  ownClientNote?: string;
   /** Its access tokens are not JWTs (nothing to inspect; no warning about it). */
   opaqueAccessTokens?: boolean;
   /**
@@ -154,6 +162,7 @@ export const PROVIDERS: Provider[] = [
     smtp: { host: 'smtp.office365.com', port: 587, tls: 'starttls' },
     defaultClientId: THUNDERBIRD_MICROSOFT_CLIENT_ID,
     knownClients: [THUNDERBIRD_MICROSOFT],
+    idleLimit: { days: 90, says: 'Microsoft ends a sign-in whose refresh token is unused for 90 days' },
     domains: [],
   },
   {
@@ -168,6 +177,7 @@ export const PROVIDERS: Provider[] = [
     smtp: { host: 'smtp-mail.outlook.com', port: 587, tls: 'starttls' },
     defaultClientId: THUNDERBIRD_MICROSOFT_CLIENT_ID,
     knownClients: [THUNDERBIRD_MICROSOFT],
+    idleLimit: { days: 90, says: 'Microsoft ends a sign-in whose refresh token is unused for 90 days' },
     domains: OUTLOOK_COM_DOMAINS,
     // Microsoft: tokens for personal accounts "may also be encrypted" (access-tokens doc): never read them.
     opaqueAccessTokens: true,
@@ -199,12 +209,17 @@ export const PROVIDERS: Provider[] = [
       clientIdPattern: /^\d+-[a-z0-9]+\.apps\.googleusercontent\.com$/,
       clientIdExample: '123456789012-abcdefghijklmnopqrstuvwxyz012345.apps.googleusercontent.com',
       clientIdHelp: "Copy the client id of a \"Desktop app\" OAuth client from Google Cloud console → APIs & Services → Credentials, or leave --client-id out to use Thunderbird's",
+      ownClientSetup: 'Your client needs: Google Cloud console → APIs & Services → Credentials → OAuth client ID of type "Desktop app",\n' +
+        'and the scope https://mail.google.com/ on its OAuth consent screen (add yourself as a test user while it is in Testing).',
+      ownClientSecret: 'required',
       errorRows: 'google',
       pageErrors: ['access_denied', 'org_internal', 'admin_policy_enforced', 'invalid_client', 'redirect_uri_mismatch'],
       noRefreshTokenFix: "Remove mailoauth's access at https://myaccount.google.com/permissions (access_type=offline and prompt=consent were asked for)",
-      ownClientNote: 'If your OAuth consent screen is in "Testing" publishing status, Google expires its refresh tokens after 7 days: ' +
-        'publish the app ("In production") in Google Cloud console → APIs & Services → OAuth consent screen, or sign in again every week.',
     },
+    ownClientNote: 'If your OAuth consent screen is in "Testing" publishing status, Google expires its refresh tokens after 7 days: ' +
+        'publish the app ("In production") in Google Cloud console → APIs & Services → OAuth consent screen, or sign in again every week.',
+    idleLimit: { days: 180, says: 'Google ends a sign-in whose refresh token is unused for 6 months' },
+    ownClientLimit: { days: 7, says: 'Google ends sign-ins to apps whose consent screen is in "Testing" after 7 days (your own client; set it to "In production" to lift this)' },
     unsupportedFlows: {
       device: `Google offers no device-code sign-in for the Gmail scope (${GMAIL_SCOPE}).`,
       paste: 'Google has blocked the copy/paste (out-of-band) sign-in for desktop apps since 2022.',
@@ -234,6 +249,9 @@ export const PROVIDERS: Provider[] = [
       clientIdPattern: /^[\x21-\x7e]{1,256}$/,
       clientIdExample: 'mailoauth',
       clientIdHelp: 'Use the client id the provider (its admin) registered for mailoauth',
+      ownClientSetup: 'Your provider needs a client for mailoauth: a public ("native") client with the redirect http://127.0.0.1 (any port),\n' +
+        'the authorization-code (with PKCE), refresh-token and, for --flow device, device-code grants, and the scopes its mail servers accept.',
+      ownClientSecret: 'optional',
       errorRows: 'standard',
       noRefreshTokenFix: 'Allow the client the refresh_token grant and the offline_access scope at the provider',
     },
@@ -272,4 +290,9 @@ export function knownClientById(clientId: string): KnownClient | undefined {
     if (c) return c;
   }
   return undefined;
+}
+
+/** Whether the account signs in with the user's own client rather than the provider's default public one. */
+export function isOwnClient(a: { provider: string; clientId: string }): boolean {
+  return a.clientId !== providerById(a.provider)?.defaultClientId;
 }

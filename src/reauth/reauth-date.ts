@@ -1,5 +1,5 @@
 import type { Account } from '../account.js';
-import { providerById } from '../providers/table.js';
+import { isOwnClient, providerById } from '../providers/table.js';
 
 const DAY = 86_400_000;
 /** `doctor` and `list` warn this many days ahead. */
@@ -21,13 +21,6 @@ const time = (iso: string | undefined) => {
   return Number.isNaN(t) ? undefined : t;
 };
 
-/** How long a refresh token may sit unused, per provider (default: Microsoft's). */
-const IDLE: Record<string, { days: number; says: string }> = {
-  default: { days: 90, says: 'Microsoft ends a sign-in whose refresh token is unused for 90 days' },
-  google: { days: 180, says: 'Google ends a sign-in whose refresh token is unused for 6 months' },
-};
-
-const GOOGLE_TESTING_DAYS = 7;
 
 /**
  * Each rule gives a date or nothing; the earliest date wins. A rule that a later successful refresh
@@ -40,16 +33,17 @@ const RULES: Array<(a: Facts) => { by: number; basis: ReauthBasis; why: string }
     // As `list` shows "refresh token last used": the last refresh, else the sign-in.
     const used = time(a.lastRefreshAt ?? a.signedInAt ?? a.createdAt);
     if (used === undefined) return undefined;
-    const idle = IDLE[a.provider] ?? IDLE.default!;
+    const idle = providerById(a.provider)?.idleLimit;
+    if (!idle) return undefined;
     return { by: used + idle.days * DAY, basis: 'idle', why: `${idle.says} (last used ${new Date(used).toISOString().slice(0, 10)}); a daily \`mailoauth refresh\` keeps it alive` };
   },
   (a) => {
-    const row = providerById(a.provider);
+    const limit = providerById(a.provider)?.ownClientLimit;
     const signedIn = time(a.signedInAt ?? a.createdAt);
-    if (!row?.oauth2 || a.clientId === row.defaultClientId || signedIn === undefined) return undefined;
-    const by = signedIn + GOOGLE_TESTING_DAYS * DAY;
+    if (!limit || !isOwnClient(a) || signedIn === undefined) return undefined;
+    const by = signedIn + limit.days * DAY;
     if ((time(a.lastRefreshAt) ?? 0) > by) return undefined;
-    return { by, basis: 'testing-app', why: 'Google ends sign-ins to apps whose consent screen is in "Testing" after 7 days (your own client; set it to "In production" to lift this)' };
+    return { by, basis: 'testing-app', why: limit.says };
   },
   (a) => {
     const signedIn = time(a.signedInAt ?? a.createdAt);

@@ -9,25 +9,22 @@ import { valid } from './wizard.js';
  * The user's own OAuth client for a plain-OAuth2 provider (Gmail): what it needs, its client id, and
  * the environment variable holding its secret (kept out of shell history, then stored in the keychain).
  */
-export async function askOwnGoogleClient(d: Deps, o: SetupOptions, row: Provider & { oauth2: OAuth2Row }): Promise<{ clientId: string; clientSecretEnv?: string }> {
+export async function askOwnOAuth2Client(d: Deps, o: SetupOptions, row: Provider & { oauth2: OAuth2Row }): Promise<{ clientId: string; clientSecretEnv?: string }> {
   const p = d.prompt;
-  d.stderr.write(
-    'Your client needs: Google Cloud console → APIs & Services → Credentials → OAuth client ID of type "Desktop app",\n' +
-      'and the scope https://mail.google.com/ on its OAuth consent screen (add yourself as a test user while it is in Testing).\n' +
-      `${row.oauth2.ownClientNote ?? ''}\n`,
-  );
+  d.stderr.write(`${row.oauth2.ownClientSetup}\n${row.ownClientNote ? `${row.ownClientNote}\n` : ''}`);
   const clientId = (await p.input({
     id: 'clientId',
     message: 'Client ID',
     validate: valid((v) => {
-      if (!row.oauth2.clientIdPattern.test(v)) throw new UserError(ExitCode.Usage, `Not a Google client id (like ${row.oauth2.clientIdExample}).`);
+      if (!row.oauth2.clientIdPattern.test(v)) throw new UserError(ExitCode.Usage, `Not a ${row.label} client id (like ${row.oauth2.clientIdExample}).`);
     }),
   })).trim();
+  const optional = row.oauth2.ownClientSecret === 'optional';
   const clientSecretEnv = o.clientSecretEnv ?? (await p.input({
     id: 'clientSecretEnv',
-    message: 'Environment variable that holds the client secret (kept out of your shell history; stored in the keychain)',
-    default: 'MAILOAUTH_CLIENT_SECRET',
-    validate: valid((v) => clientSecretFromEnv(v, d.env)),
+    message: `Environment variable that holds the client secret (kept out of your shell history; stored in the keychain)${optional ? '; empty: a public client, no secret' : ''}`,
+    default: optional ? '' : 'MAILOAUTH_CLIENT_SECRET',
+    validate: (v) => (optional && v.trim() === '' ? true : valid((x) => clientSecretFromEnv(x, d.env))(v)),
   })).trim();
-  return { clientId, clientSecretEnv };
+  return { clientId, clientSecretEnv: clientSecretEnv || undefined };
 }

@@ -1,6 +1,6 @@
 import { defaultFlow } from '../auth/default-flow.js';
 import type { Flow } from '../auth/signin.js';
-import { cloudById, providerHasClouds, type CloudId } from '../providers/clouds.js';
+import { cloudById, inCloud, providerHasClouds, type CloudId } from '../providers/clouds.js';
 import type { Detection } from '../providers/detect.js';
 import { knownClient, providerById, providerForEmail, type Provider } from '../providers/table.js';
 import type { SetupOptions } from './plan.js';
@@ -39,7 +39,8 @@ export function proposePlan(x: ProposeInput, overrides: Partial<WizardPlan> = {}
   const row = providerById(provider)!;
   const found = detected?.provider === provider ? detected : detected?.alsoPossible?.provider === provider ? { ...detected.alsoPossible } : undefined;
   const cloud: CloudId = overrides.cloud ?? (o.cloud as CloudId | undefined) ?? (providerHasClouds(provider) ? found?.cloud : undefined) ?? 'public';
-  const tenant = row.oauth2 || o.authority ? undefined : overrides.tenant ?? o.tenant ?? found?.tenant ?? row.defaultTenant;
+  // Only providers with tenants (Microsoft's) have one to propose.
+  const tenant = !row.defaultTenant || o.authority ? undefined : overrides.tenant ?? o.tenant ?? found?.tenant ?? row.defaultTenant;
   const clientId = overrides.clientId ?? o.clientId ?? defaultClientIn(row, cloud);
   return {
     email,
@@ -79,16 +80,20 @@ const FLOW_TEXT: Record<Flow, string> = {
   paste: 'paste the address the browser ends on',
 };
 
-/** The plan as lines for people, with where each answer came from. */
-export function describePlan(p: WizardPlan, detected?: Detection): string {
+/** The plan as lines for people, with where each answer came from; `o` for what flags (or server questions) set. */
+export function describePlan(p: WizardPlan, detected?: Detection, o: SetupOptions = {}): string {
   const row = providerById(p.provider)!;
   const client = knownClient(row, p.clientId);
+  const hosts = providerHasClouds(p.provider) ? inCloud(row, p.cloud) : row;
+  const server = (h: string | undefined, port: string | undefined, dflt: { host: string; port: number }) => `${h ?? dflt.host}:${port ?? dflt.port}`;
   const lines: Array<[string, string]> = [
     ['provider', row.label],
+    ...(o.issuer ? [['issuer', o.issuer] as [string, string]] : []),
     ...(providerHasClouds(p.provider) ? [['cloud', cloudById(p.cloud)!.label] as [string, string]] : []),
     ...(p.tenant !== undefined ? [['tenant', p.tenant] as [string, string]] : []),
     ['app', p.clientId === '' ? 'your own app registration (none named yet)' : client ? `${client.label} (${p.clientId})` : `your own app ${p.clientId}`],
     ['sign-in', FLOW_TEXT[p.flow]],
+    ['servers', `IMAP ${server(o.imapHost, o.imapPort, hosts.imap)}, SMTP ${server(o.smtpHost, o.smtpPort, hosts.smtp)}`],
     ['clients', p.clients.length ? p.clients.join(', ') : 'none (write them later: mailoauth config ACCOUNT --client NAME --write)'],
     ...(p.mailbox ? [['mailbox', `${p.mailbox} (shared, opened with ${p.email}'s sign-in)`] as [string, string]] : []),
   ];

@@ -1,4 +1,4 @@
-import { checkClientId, checkEmail } from '../account-name.js';
+import { assertHost, checkClientId, checkEmail } from '../account-name.js';
 import type { Flow } from '../auth/signin.js';
 import type { Deps } from '../deps.js';
 import { adminConsentUrl } from '../diagnose/aadsts.js';
@@ -52,8 +52,9 @@ export async function askSetup(d: Deps, o: SetupOptions, installed: () => string
     });
   }
   let plan = proposePlan(x, overrides);
+  x.o = await askServerDetails(d, x.o, plan.provider);
   if (plan.clientId === '') plan = await askOwnApp(d, x, plan, overrides);
-  d.stderr.write(describePlan(plan, detected));
+  d.stderr.write(describePlan(plan, detected, x.o));
   for (let i = 0; i < MAX_CHANGES; i++) {
     const change = await p.select<Change>({
       id: 'plan',
@@ -62,13 +63,13 @@ export async function askSetup(d: Deps, o: SetupOptions, installed: () => string
       default: 'accept',
     });
     if (change === 'accept') {
-      const problem = planProblem(o, plan, d.env);
-      if (!problem) return planToOptions(o, plan);
+      const problem = planProblem(x.o, plan, d.env);
+      if (!problem) return planToOptions(x.o, plan);
       d.stderr.write(`That plan cannot work: ${problem}\n`);
       continue;
     }
     plan = await changePlan(d, x, plan, overrides, change);
-    d.stderr.write(describePlan(plan));
+    d.stderr.write(describePlan(plan, undefined, x.o));
   }
   throw new UserError(2, 'The plan was changed too many times without being accepted.', 'Run setup again, or give the answers as flags (mailoauth setup --help)');
 }
@@ -106,6 +107,7 @@ async function changePlan(d: Deps, x: ProposeInput, plan: WizardPlan, overrides:
       // Another provider: its own defaults for everything that depended on the old one.
       for (const k of ['cloud', 'tenant', 'clientId', 'clientSecretEnv', 'flow'] as const) delete overrides[k];
       const next = proposePlan(x, overrides);
+      x.o = await askServerDetails(d, x.o, next.provider);
       return next.clientId === '' ? askOwnApp(d, x, next, overrides) : next;
     }
     case 'cloud': {
@@ -175,14 +177,42 @@ async function changePlan(d: Deps, x: ProposeInput, plan: WizardPlan, overrides:
 }
 
 /**
+ * A provider whose servers mailoauth does not know (another OpenID Connect / OAuth2 provider): what
+ * discovery cannot find — the issuer (whose metadata names the endpoints), the scopes the mail servers
+ * accept, the mail servers. Each only when no flag gave it.
+ */
+async function askServerDetails(d: Deps, o: SetupOptions, provider: string): Promise<SetupOptions> {
+  const row = providerById(provider)!;
+  const p = d.prompt;
+  const r = { ...o };
+  if (row.oauth2 && !row.oauth2.endpoints && !o.issuer && !o.authorizationEndpoint && !o.authority) {
+    r.issuer = (await p.input({ id: 'issuer', message: 'Issuer URL of your OpenID provider (e.g. https://sso.example.org/realms/mail); its endpoints are looked up from it',
+      validate: (v) => (/^https:\/\/[^\s]+$/.test(v.trim()) ? true : 'An https URL') })).trim();
+  }
+  if (row.mailScopes.length === 0 && o.scope === undefined) {
+    r.scope = (await p.input({ id: 'scope', message: 'Scopes your mail servers accept (space-separated)', default: 'openid email offline_access' })).trim();
+  }
+  const portOk = (v: string) => (/^\d{1,5}$/.test(v.trim()) && Number(v) >= 1 && Number(v) <= 65535 ? true : 'A port number');
+  if (!row.imap.host && !o.imapHost) {
+    r.imapHost = (await p.input({ id: 'imapHost', message: 'IMAP server', validate: valid((v) => assertHost(v, 'IMAP')) })).trim();
+    r.imapPort ??= (await p.input({ id: 'imapPort', message: 'IMAP port (993: TLS, 143: STARTTLS)', default: String(row.imap.port), validate: portOk })).trim();
+  }
+  if (!row.smtp.host && !o.smtpHost) {
+    r.smtpHost = (await p.input({ id: 'smtpHost', message: 'SMTP server', validate: valid((v) => assertHost(v, 'SMTP')) })).trim();
+    r.smtpPort ??= (await p.input({ id: 'smtpPort', message: 'SMTP port (465: TLS, 587: STARTTLS)', default: String(row.smtp.port), validate: portOk })).trim();
+  }
+  return r;
+}
+
+/**
  * The user's own app: what it needs, its client id (and for Google its secret's variable). Asked
  * directly when the cloud has no public client (the government and 21Vianet clouds).
  */
 async function askOwnApp(d: Deps, x: ProposeInput, plan: WizardPlan, overrides: Partial<WizardPlan>): Promise<WizardPlan> {
   const row = providerById(plan.provider)!;
   if (row.oauth2) {
-    const { askOwnGoogleClient } = await import('./own-client.js');
-    Object.assign(overrides, await askOwnGoogleClient(d, x.o, { ...row, oauth2: row.oauth2 }));
+    const { askOwnOAuth2Client } = await import('./own-client.js');
+    Object.assign(overrides, await askOwnOAuth2Client(d, x.o, { ...row, oauth2: row.oauth2 }));
     delete overrides.flow;
     return proposePlan(x, overrides);
   }

@@ -15,6 +15,8 @@ export const oauth2Key = (name: string) => `${name}/oauth2`;
  * hold a `/`, and no item kind is called "probe" (an account named "mailoauth-probe" once shared it).
  */
 export const PROBE_KEY = 'mailoauth/probe';
+/** Every item an account may have, whichever protocol wrote it (remove deletes them all). */
+export const accountKeys = (name: string): string[] => [msalKey(name), oauth2Key(name), accessKey(name)];
 /** The account whose access record `key` names; undefined for the other items (they hold a `/`). */
 export const accessKeyName = (key: string): string | undefined => (key.includes('/') ? undefined : key);
 

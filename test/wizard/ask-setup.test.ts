@@ -162,7 +162,7 @@ describe('askSetup: one plan from what was found, accepted or changed', () => {
     expect(stderr()).toMatch(/"Desktop app"/);
     expect(stderr()).toMatch(/7 days/);
     const bad = deps({ plan: 'app', app: true, clientId: TB });
-    await expect(askSetup(bad.d, { email: 'someone@gmail.com' }, installed)).rejects.toThrow(/Not a Google client id/);
+    await expect(askSetup(bad.d, { email: 'someone@gmail.com' }, installed)).rejects.toThrow(/Not a Gmail \/ Google Workspace client id/);
   });
 
   it('a typed answer is validated like the flag would be', async () => {
@@ -198,5 +198,27 @@ describe('provider detection', () => {
     ['x@offline.example', { provider: 'microsoft365', tenant: undefined, confident: false }],
   ])('%s', async (email, want) => {
     expect(await detectProvider(email, 'https://login.microsoftonline.com', recorded)).toMatchObject(want);
+  });
+});
+
+describe('askSetup: another OpenID Connect / OAuth2 provider', () => {
+  it('asks only what discovery cannot find: issuer, scopes, mail servers, its client (secret optional)', async () => {
+    const { d, prompt, stderr } = deps({
+      plan: inTurn('provider', 'accept'), provider: 'oidc',
+      issuer: 'https://sso.example.org/realms/mail', scope: 'openid email offline_access mail',
+      imapHost: 'mail.example.org', imapPort: '993', smtpHost: 'mail.example.org', smtpPort: '465',
+      clientId: 'mailoauth', clientSecretEnv: '',
+    }, { SSH_CONNECTION: '1 2 3 4' });
+    const o = await askSetup(d, { email: 'me@selfhosted.example' }, installed);
+    expect(prompt.asked).toEqual(['plan', 'provider', 'issuer', 'scope', 'imapHost', 'imapPort', 'smtpHost', 'smtpPort', 'clientId', 'clientSecretEnv', 'plan']);
+    expect(o).toMatchObject({ provider: 'oidc', issuer: 'https://sso.example.org/realms/mail', scope: 'openid email offline_access mail',
+      imapHost: 'mail.example.org', smtpHost: 'mail.example.org', clientId: 'mailoauth', flow: 'device', tenant: undefined });
+    expect(o.clientSecretEnv).toBeUndefined();
+    expect(stderr()).toMatch(/public \("native"\) client with the redirect http:\/\/127\.0\.0\.1/);
+    expect(stderr()).toMatch(/issuer +https:\/\/sso\.example\.org\/realms\/mail/);
+    expect(stderr()).toMatch(/servers +IMAP mail\.example\.org:993, SMTP mail\.example\.org:465/);
+    const plan = planSetup(o, d.env, 'linux');
+    expect(plan.account).toMatchObject({ provider: 'oidc', auth: 'oauth2', clientId: 'mailoauth', scopes: ['openid', 'email', 'offline_access', 'mail'],
+      oauth2: { issuer: 'https://sso.example.org/realms/mail' }, imap: { host: 'mail.example.org', port: 993, tls: 'implicit' } });
   });
 });
