@@ -33,11 +33,13 @@ export type IdentityOutcome =
   | { kind: 'other-user'; signedIn: string }
   | { kind: 'other-tenant'; signedIn: string; tenant: string; expected: string }
   /** The platform did not say who signed in. */
-  | { kind: 'unknown' };
+  | { kind: 'unknown' }
+  /** The provider never says who signed in (no id token for this client): nothing to compare; the IMAP login will. */
+  | { kind: 'unverifiable' };
 
-export function decideIdentity(p: Pick<Provider, 'loginIsSignInName'>, want: IdentityExpectation, got: SignedInIdentity): IdentityOutcome {
+export function decideIdentity(p: Pick<Provider, 'loginIsSignInName' | 'identifiesUser'>, want: IdentityExpectation, got: SignedInIdentity): IdentityOutcome {
   const user = got.user?.trim();
-  if (!user) return { kind: 'unknown' };
+  if (!user) return p.identifiesUser === false ? { kind: 'unverifiable' } : { kind: 'unknown' };
   if (want.tenant && got.tenant && want.tenant.toLowerCase() !== got.tenant.toLowerCase()) {
     return { kind: 'other-tenant', signedIn: user, tenant: got.tenant, expected: want.tenant };
   }

@@ -1,5 +1,5 @@
 import { cloudById, cloudFromMx, cloudFromOpenid, MX_CLOUDS, type CloudClaims, type CloudId } from './clouds.js';
-import { CONSUMER_TENANT_ID, providerById, providerForDomain } from './table.js';
+import { CONSUMER_TENANT_ID, PROVIDERS, providerById, providerForDomain } from './table.js';
 
 /** What detection found and why, shown to the user before they confirm or override. */
 export interface Detection {
@@ -36,11 +36,10 @@ export interface DetectIo {
 
 /** MX host suffix → provider row id (the Microsoft clouds' suffixes come from clouds.ts). */
 const MX_RULES: Array<[RegExp, string]> = [
-  // Outlook.com's own domains and its consumer custom domains: *.olc.protection.outlook.com.
-  [/\.olc\.protection\.outlook\.com\.?$/i, 'outlook.com'],
+  // Outlook.com's consumer MX before Microsoft 365's (both are under outlook.com).
+  ...PROVIDERS.filter((p) => p.id === 'outlook.com').flatMap((p) => (p.mx ?? []).map((re) => [re, p.id] as [RegExp, string])),
   ...MX_CLOUDS.map(([re]) => [re, 'microsoft365'] as [RegExp, string]),
-  // Google Workspace: the classic aspmx set, and smtp.google.com (single MX since 2023).
-  [/(^|\.)(aspmx\.l\.google\.com|googlemail\.com|google\.com)\.?$/i, 'google'],
+  ...PROVIDERS.filter((p) => p.id !== 'outlook.com').flatMap((p) => (p.mx ?? []).map((re) => [re, p.id] as [RegExp, string])),
 ];
 
 export function classifyMx(hosts: string[]): string | undefined {
@@ -109,9 +108,10 @@ export function decideDetection(mx: MxAnswer, doc: OpenidAnswer): Detection {
   let out: Detection;
   if (byMx === 'outlook.com' || t?.consumer) {
     out = { provider: 'outlook.com', tenant: 'consumers', cloud: 'public', confident: true, evidence };
-  } else if (byMx === 'google') {
-    out = { provider: 'google', tenant: undefined, cloud: undefined, confident: true, evidence, ...(microsoft ? { alsoPossible: microsoft } : {}) };
-    if (microsoft) evidence.push('mail is delivered to Google (MX), so Google is chosen; the Microsoft tenant is the alternative');
+  } else if (byMx && byMx !== 'microsoft365') {
+    // Mail goes where MX points (Google Workspace, Yahoo, Fastmail...): a Microsoft tenant that merely exists is the alternative.
+    out = { provider: byMx, tenant: undefined, cloud: undefined, confident: true, evidence, ...(microsoft ? { alsoPossible: microsoft } : {}) };
+    if (microsoft) evidence.push(`mail is delivered to ${providerById(byMx)?.label ?? byMx} (MX), so it is chosen; the Microsoft tenant is the alternative`);
   } else if (microsoft) {
     out = { ...microsoft, confident: true, evidence };
   } else if (byMx === 'microsoft365') {

@@ -113,6 +113,13 @@ export interface Provider {
   knownClients: KnownClient[];
   /** Email domains that always belong to this provider (consumer mail). */
   domains: string[];
+  /** MX host names that mean this provider (detect.ts; Microsoft 365's come from clouds.ts). */
+  mx?: RegExp[];
+  /**
+   * Whether a sign-in's reply says who signed in (an id token's email, userinfo). Where it cannot, the
+   * identity check has nothing to compare: the IMAP login is then what shows a wrong account.
+   */
+  identifiesUser?: false;
   /** Present: tokens come from plain OAuth2 (src/auth/oauth2-*.ts); absent: from MSAL. */
   oauth2?: OAuth2Row;
   /** Sign-in flows this provider cannot do, each with the reason a usage error gives. */
@@ -148,6 +155,91 @@ export const OUTLOOK_COM_DOMAINS: string[] = [
   ...withSuffixes('live', 'at be ca cl cn de dk fi fr hk ie in it jp nl no ru se co.jp co.kr co.uk co.za com.ar com.au com.mx com.my com.ph com.pt com.sg'),
 ];
 
+/**
+ * The providers Thunderbird ships public OAuth2 clients for, beside Google. Every fact is Thunderbird's
+ * (mailnews/base/src/OAuth2Providers.sys.mjs at comm-central cf9726f5, 2026-08-22: client id, secret,
+ * endpoints, scopes, redirect) or its ISP database's (thunderbird/autoconfig c6ad7965: domains,
+ * MX, hosts); see docs/real-services.md "Providers from Thunderbird". What is not known (which other
+ * redirects a client accepts, device code) is not offered: a redirect the client did not register
+ * would end on the provider's error page.
+ */
+const tbClient = (id: string, redirects: KnownClient['redirects']): KnownClient => ({ id, label: "Thunderbird's public client", redirects, deviceCode: false });
+const oauth2Row = (o: { endpoints: OAuth2Endpoints; secret?: string }): OAuth2Row => ({
+  endpoints: o.endpoints,
+  ...(o.secret ? { defaultClientSecret: o.secret } : {}),
+  authorizeParams: {},
+  // None of these is known to answer openid/email for Thunderbird's client: nothing extra is asked.
+  identityScopes: [],
+  clientIdPattern: /^[\x21-\x7e]{1,256}$/,
+  clientIdExample: 'your-client-id',
+  ownClientSetup: 'Your client needs the redirect mailoauth sends (--redirect-uri) and the mail scopes; register it with the provider.',
+  ownClientSecret: 'optional',
+  errorRows: 'standard',
+});
+const YAHOO_CLIENT = tbClient('dj0yJmk9WVZUaWRNUUZSQTBNJmQ9WVdrOVNqbHJUMGhtTkU4bWNHbzlNQT09JnM9Y29uc3VtZXJzZWNyZXQmc3Y9MCZ4PTgz', { paste: 'https://127.0.0.1' });
+const AOL_CLIENT = tbClient('dj0yJmk9MGNoTTQ0SjhIN1dSJmQ9WVdrOVdIVnFkVVp2UkZNbWNHbzlNQT09JnM9Y29uc3VtZXJzZWNyZXQmc3Y9MCZ4PTNm', { paste: 'https://127.0.0.1' });
+const FASTMAIL_CLIENT = tbClient('35f141ae', { browser: 'http://localhost' });
+const YANDEX_CLIENT = tbClient('2a00bba7374047a6ab79666485ffce31', { browser: 'http://localhost' });
+const MAILRU_CLIENT = tbClient('thunderbird', { paste: 'http://localhost' });
+// mailoauth sends PKCE (S256) to all of them; Thunderbird does not for Yandex and Mail.ru (servers ignore what they do not use).
+const NO_DEVICE = "Thunderbird's client for it is not known to allow the device-code sign-in.";
+const pasteOnly = { device: NO_DEVICE, browser: "Thunderbird's client for it registered no loopback redirect; its sign-in ends on a page you copy the address of." };
+const browserOnly = { device: NO_DEVICE, paste: "Thunderbird's client for it registered a loopback redirect only." };
+
+export const THUNDERBIRD_PROVIDERS: Provider[] = [
+  {
+    id: 'yahoo', label: 'Yahoo Mail', protocol: 'oauth2', authorityHost: 'https://api.login.yahoo.com', defaultTenant: '', scopePrefix: '',
+    mailScopes: ['mail-w', 'ycal-w', 'sdct-w'],
+    imap: { host: 'imap.mail.yahoo.com', port: 993, tls: 'implicit' }, smtp: { host: 'smtp.mail.yahoo.com', port: 465, tls: 'implicit' },
+    defaultClientId: YAHOO_CLIENT.id, knownClients: [YAHOO_CLIENT],
+    domains: ['yahoo.com', 'yahoo.ca', 'yahoo.de', 'yahoo.it', 'yahoo.fr', 'yahoo.es', 'yahoo.se', 'yahoo.co.in', 'yahoo.co.uk', 'yahoo.co.nz',
+      'yahoo.com.au', 'yahoo.com.ar', 'yahoo.com.br', 'yahoo.com.mx', 'ymail.com', 'myyahoo.com', 'rocketmail.com'],
+    mx: [/(^|\.)am0\.yahoodns\.net\.?$/i],
+    oauth2: oauth2Row({ endpoints: { authorizationEndpoint: 'https://api.login.yahoo.com/oauth2/request_auth', tokenEndpoint: 'https://api.login.yahoo.com/oauth2/get_token' } }),
+    unsupportedFlows: pasteOnly, identifiesUser: false,
+  },
+  {
+    id: 'aol', label: 'AOL Mail', protocol: 'oauth2', authorityHost: 'https://api.login.aol.com', defaultTenant: '', scopePrefix: '',
+    mailScopes: ['mail-w', 'ycal-w', 'sdct-w'],
+    imap: { host: 'imap.aol.com', port: 993, tls: 'implicit' }, smtp: { host: 'smtp.aol.com', port: 465, tls: 'implicit' },
+    defaultClientId: AOL_CLIENT.id, knownClients: [AOL_CLIENT],
+    domains: ['aol.com', 'aim.com', 'netscape.net', 'netscape.com', 'compuserve.com', 'cs.com', 'wmconnect.com', 'aol.de', 'aol.it', 'aol.fr', 'aol.es',
+      'aol.se', 'aol.co.uk', 'aol.co.nz', 'aol.com.au', 'aol.com.ar', 'aol.com.br', 'aol.com.mx'],
+    mx: [/(^|\.)gm0\.yahoodns\.net\.?$/i],
+    oauth2: oauth2Row({ endpoints: { authorizationEndpoint: 'https://api.login.aol.com/oauth2/request_auth', tokenEndpoint: 'https://api.login.aol.com/oauth2/get_token' } }),
+    unsupportedFlows: pasteOnly, identifiesUser: false,
+  },
+  {
+    id: 'fastmail', label: 'Fastmail', protocol: 'oauth2', authorityHost: 'https://api.fastmail.com', defaultTenant: '', scopePrefix: '',
+    // Thunderbird asks for all five protocol scopes; mail needs these two.
+    mailScopes: ['https://www.fastmail.com/dev/protocol-imap', 'https://www.fastmail.com/dev/protocol-smtp'],
+    imap: { host: 'imap.fastmail.com', port: 993, tls: 'implicit' }, smtp: { host: 'smtp.fastmail.com', port: 465, tls: 'implicit' },
+    defaultClientId: FASTMAIL_CLIENT.id, knownClients: [FASTMAIL_CLIENT],
+    domains: [],
+    mx: [/(^|\.)messagingengine\.com\.?$/i],
+    oauth2: oauth2Row({ endpoints: { authorizationEndpoint: 'https://api.fastmail.com/oauth/authorize', tokenEndpoint: 'https://api.fastmail.com/oauth/refresh' } }),
+    unsupportedFlows: browserOnly, identifiesUser: false,
+  },
+  {
+    id: 'yandex', label: 'Yandex Mail', protocol: 'oauth2', authorityHost: 'https://oauth.yandex.com', defaultTenant: '', scopePrefix: '',
+    mailScopes: ['mail:imap_full', 'mail:smtp'],
+    imap: { host: 'imap.yandex.com', port: 993, tls: 'implicit' }, smtp: { host: 'smtp.yandex.com', port: 465, tls: 'implicit' },
+    defaultClientId: YANDEX_CLIENT.id, knownClients: [YANDEX_CLIENT],
+    domains: ['yandex.ru', 'yandex.com', 'yandex.net', 'yandex.by', 'yandex.kz', 'yandex.ua', 'ya.ru', 'narod.ru'],
+    oauth2: oauth2Row({ endpoints: { authorizationEndpoint: 'https://oauth.yandex.com/authorize', tokenEndpoint: 'https://oauth.yandex.com/token' }, secret: '3ded85b4ec574c2187a55dc49d361280' }),
+    unsupportedFlows: browserOnly, identifiesUser: false,
+  },
+  {
+    id: 'mail.ru', label: 'Mail.ru', protocol: 'oauth2', authorityHost: 'https://o2.mail.ru', defaultTenant: '', scopePrefix: '',
+    mailScopes: ['mail.imap'],
+    imap: { host: 'imap.mail.ru', port: 993, tls: 'implicit' }, smtp: { host: 'smtp.mail.ru', port: 465, tls: 'implicit' },
+    defaultClientId: MAILRU_CLIENT.id, knownClients: [MAILRU_CLIENT],
+    domains: ['mail.ru', 'inbox.ru', 'list.ru', 'bk.ru', 'corp.mail.ru'],
+    oauth2: oauth2Row({ endpoints: { authorizationEndpoint: 'https://o2.mail.ru/login', tokenEndpoint: 'https://o2.mail.ru/token' }, secret: 'I0dCAXrcaNFujaaY' }),
+    unsupportedFlows: pasteOnly, identifiesUser: false,
+  },
+];
+
 /** Providers are rows: adding one must not touch the token engine. */
 export const PROVIDERS: Provider[] = [
   {
@@ -179,6 +271,8 @@ export const PROVIDERS: Provider[] = [
     knownClients: [THUNDERBIRD_MICROSOFT],
     idleLimit: { days: 90, says: 'Microsoft ends a sign-in whose refresh token is unused for 90 days' },
     domains: OUTLOOK_COM_DOMAINS,
+    // Outlook.com's own domains and its consumer custom domains.
+    mx: [/\.olc\.protection\.outlook\.com\.?$/i],
     // Microsoft: tokens for personal accounts "may also be encrypted" (access-tokens doc): never read them.
     opaqueAccessTokens: true,
     // thunderbird-android#8024/#9089: the mailbox logs in as preferred_username, not the typed alias.
@@ -199,6 +293,8 @@ export const PROVIDERS: Provider[] = [
     defaultClientId: THUNDERBIRD_GOOGLE_CLIENT_ID,
     knownClients: [THUNDERBIRD_GOOGLE],
     domains: ['gmail.com', 'googlemail.com'],
+    // Google Workspace: the classic aspmx set, and smtp.google.com (single MX since 2023); Gmail's own gmail-smtp-in.
+    mx: [/(^|\.)(aspmx\.l\.google\.com|googlemail\.com|google\.com)\.?$/i],
     oauth2: {
       endpoints: { authorizationEndpoint: 'https://accounts.google.com/o/oauth2/v2/auth', tokenEndpoint: 'https://oauth2.googleapis.com/token' },
       paths: { authorizationEndpoint: '/o/oauth2/v2/auth', tokenEndpoint: '/token' },
@@ -226,6 +322,7 @@ export const PROVIDERS: Provider[] = [
     },
     opaqueAccessTokens: true,
   },
+  ...THUNDERBIRD_PROVIDERS,
   {
     // Any OpenID Connect / OAuth2 provider (Keycloak, Authentik, ... in front of Dovecot's oauth2
     // passdb): endpoints from --issuer (discovery) or flags, the user's own client, --scope, hosts by flag.

@@ -60,6 +60,9 @@ export async function settleIdentity(d: Deps, c: IdentityCheck): Promise<string>
       d.stderr.write(`Warning: ${who} signed in to tenant ${terminalSafe(outcome.tenant)}, not ${outcome.expected} (the one this sign-in was for).\n`);
       if (await confirm(`Store this sign-in from tenant ${terminalSafe(outcome.tenant)} as account "${c.account.name}"?`, false)) return c.account.email;
       return refuse(`The sign-in came from tenant ${outcome.tenant}, not ${outcome.expected}.`);
+    case 'unverifiable':
+      d.stderr.write(`${c.row.label} does not say who signed in; the IMAP login checks it (sign in as ${c.want.asked}).\n`);
+      return c.account.email;
     case 'unknown':
       d.stderr.write(`Warning: ${c.row.label} did not say who signed in.\n`);
       if (await confirm(`Store this sign-in as ${c.want.asked} without knowing whose it is?`, false)) return c.account.email;

@@ -8,11 +8,14 @@ import type { ProtocolPlanInput, ProtocolPlan } from './protocol-plan.js';
 export function checkFlowAllowed(p: Provider, flow: Flow): void {
   const why = p.unsupportedFlows?.[flow];
   if (!why) return;
+  const others = (['browser', 'device', 'paste'] as const).filter((f) => !p.unsupportedFlows?.[f]);
   throw new UserError(
     ExitCode.Usage,
     `--flow ${flow} does not work with ${p.label}: ${why}`,
-    'Use --flow browser (it opens a browser on this machine). Over SSH, forward a port first: ' +
-      'ssh -L 8765:127.0.0.1:8765 HOST, then mailoauth setup --flow browser --port 8765 and open the printed address in your local browser',
+    `Use ${others.map((f) => `--flow ${f}`).join(' or ')}` + (others.includes('browser')
+      ? ' (the browser opens on this machine). Over SSH, forward a port first: ssh -L 8765:127.0.0.1:8765 HOST, ' +
+        'then mailoauth setup --flow browser --port 8765 and open the printed address in your local browser'
+      : ''),
   );
 }
 

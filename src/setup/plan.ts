@@ -1,6 +1,6 @@
 import type { Account, Endpoint, StoreKind } from '../account.js';
 import { checkAccountName, checkEmail } from '../account-name.js';
-import { defaultFlow } from '../auth/default-flow.js';
+import { proposedFlow } from '../auth/default-flow.js';
 import { chooseRedirect } from '../auth/redirects.js';
 import type { Flow } from '../auth/signin.js';
 import { ExitCode, UserError } from '../errors.js';
@@ -93,10 +93,8 @@ export function planSetup(o: SetupOptions, env: NodeJS.ProcessEnv, platform: Nod
   if (mailbox && !providerHasClouds(provider.id)) {
     throw new UserError(ExitCode.Usage, `${provider.label} has no shared mailboxes: --mailbox is for Microsoft 365.`, 'Leave out --mailbox, or use --provider microsoft365');
   }
-  // A provider without device code gets the browser even over SSH: the error would be no better.
-  const flow = (o.flow ?? (provider.unsupportedFlows?.device ? 'browser' : defaultFlow(env, platform))) as Flow;
-  if (!FLOWS.includes(flow)) throw new UserError(ExitCode.Usage, `Unknown flow "${o.flow}".`, 'Use --flow device, --flow browser or --flow paste');
-  checkFlowAllowed(provider, flow);
+  if (o.flow !== undefined && !FLOWS.includes(o.flow as Flow)) throw new UserError(ExitCode.Usage, `Unknown flow "${o.flow}".`, 'Use --flow device, --flow browser or --flow paste');
+  if (o.flow !== undefined) checkFlowAllowed(provider, o.flow as Flow);
   const store = (o.store ?? existing?.store ?? 'keychain') as StoreKind;
   if (!STORES.includes(store)) throw new UserError(ExitCode.Usage, `Unknown store "${o.store}".`, 'Use --store keychain (default), --store gpg or --store file');
   const gpgRecipient = store === 'gpg' ? checkGpgRecipient(o.gpgRecipient ?? existing?.gpgRecipient) : undefined;
@@ -106,6 +104,9 @@ export function planSetup(o: SetupOptions, env: NodeJS.ProcessEnv, platform: Nod
   // The protocol's own decisions (client id, tenant or endpoints, authority, scopes): its planner.
   const p = PLANNERS[provider.protocol]({ o, provider, row, cloud, existing: kept, detected: detectedHere, chosenClient: o.clientId !== undefined || kept !== undefined });
   const clientSecret = clientSecretFromEnv(o.clientSecretEnv, env);
+  // The session's way to sign in when the provider and client allow it (a provider without device code
+  // gets the browser even over SSH: the error would be no better), else one they do.
+  const flow = (o.flow as Flow | undefined) ?? proposedFlow(provider, p.clientId, env, platform);
   const client = knownClient(provider, p.clientId);
   if (flow === 'device' && client && !client.deviceCode) {
     throw new UserError(ExitCode.Usage, `${client.label} for ${provider.label} does not allow the device-code flow.`, 'Use --flow browser');

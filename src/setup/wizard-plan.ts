@@ -1,4 +1,4 @@
-import { defaultFlow } from '../auth/default-flow.js';
+import { proposedFlow } from '../auth/default-flow.js';
 import type { Flow } from '../auth/signin.js';
 import { cloudById, inCloud, providerHasClouds, type CloudId } from '../providers/clouds.js';
 import type { Detection } from '../providers/detect.js';
@@ -49,7 +49,7 @@ export function proposePlan(x: ProposeInput, overrides: Partial<WizardPlan> = {}
     tenant,
     clientId,
     clientSecretEnv: overrides.clientSecretEnv ?? o.clientSecretEnv,
-    flow: overrides.flow ?? (o.flow as Flow | undefined) ?? flowFor(row, clientId, x.env, x.platform),
+    flow: overrides.flow ?? (o.flow as Flow | undefined) ?? proposedFlow(row, clientId, x.env, x.platform),
     clients: overrides.clients ?? (o.clients !== undefined ? o.clients.split(',').map((c) => c.trim()).filter(Boolean) : x.installed),
     mailbox: overrides.mailbox ?? o.mailbox,
   };
@@ -59,19 +59,6 @@ export function proposePlan(x: ProposeInput, overrides: Partial<WizardPlan> = {}
 export function defaultClientIn(row: Provider, cloud: CloudId): string {
   const c = knownClient(row, row.defaultClientId);
   return c?.clouds && !c.clouds.includes(cloud) ? '' : row.defaultClientId;
-}
-
-/** The flows the plan may offer: the provider's, minus what the chosen known client did not register. */
-export function allowedFlows(row: Provider, clientId: string): Flow[] {
-  const c = knownClient(row, clientId);
-  return (['browser', 'device', 'paste'] as const).filter((f) =>
-    !row.unsupportedFlows?.[f] && (!c || (f === 'device' ? c.deviceCode : Boolean(c.redirects[f]))));
-}
-
-function flowFor(row: Provider, clientId: string, env: NodeJS.ProcessEnv, platform: NodeJS.Platform): Flow {
-  const allowed = allowedFlows(row, clientId);
-  const preferred = defaultFlow(env, platform);
-  return allowed.includes(preferred) ? preferred : allowed[0] ?? 'browser';
 }
 
 const FLOW_TEXT: Record<Flow, string> = {

@@ -8,7 +8,8 @@ import { detectProvider, domainOf, type Detection } from '../providers/detect.js
 import { PROVIDERS, knownClient, providerById } from '../providers/table.js';
 import type { SetupOptions } from './plan.js';
 import { planSetup } from './plan.js';
-import { allowedFlows, defaultClientIn, describePlan, planToOptions, proposePlan, type ProposeInput, type WizardPlan } from './wizard-plan.js';
+import { allowedFlows } from '../auth/default-flow.js';
+import { defaultClientIn, describePlan, planToOptions, proposePlan, type ProposeInput, type WizardPlan } from './wizard-plan.js';
 
 export const valid = (check: (v: string) => unknown) => (v: string): true | string => {
   try {

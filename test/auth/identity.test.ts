@@ -70,3 +70,14 @@ describe('settleIdentity: shown, asked, or refused — never stored silently', (
     expect(stderr()).toContain('x\\x1B[2J\\x1B[31m@evil.example');
   });
 });
+
+describe('a provider that never says who signed in', () => {
+  it('is unverifiable (not unknown): setup goes on, saying the IMAP login will check it', async () => {
+    const yahoo = providerById('yahoo')!;
+    expect(decideIdentity(yahoo, want({ asked: 'a@yahoo.com' }), {})).toEqual({ kind: 'unverifiable' });
+    expect(decideIdentity(providerById('google')!, want({ asked: 'a@gmail.com' }), {})).toEqual({ kind: 'unknown' });
+    const { d, stderr } = deps({});
+    await expect(settleIdentity(d, { row: yahoo, account: { name: 'y', email: 'a@yahoo.com' }, want: want({ asked: 'a@yahoo.com' }), got: {}, interactive: false })).resolves.toBe('a@yahoo.com');
+    expect(stderr()).toMatch(/Yahoo Mail does not say who signed in; the IMAP login checks it/);
+  });
+});

@@ -111,6 +111,22 @@ describe.skipIf(skip)('journey: --provider oidc against oidc-provider, then offl
     proved(`chromium (headless) at oidc-provider's login and consent pages: authorization code with PKCE to the loopback listener, refresh token stored`);
   }, 150_000);
 
+  it('paste: the address the browser ended on, typed back, completes the sign-in (the flow Yahoo, AOL and Mail.ru get)', async () => {
+    const env = userEnv(w);
+    w.oidc.resetCounts();
+    const p = start(setupArgs('pasted', 'paste', ['--redirect-uri', 'http://127.0.0.1', '--no-verify', '--clients', '']), env, 120_000, w.cli);
+    const url = await until('the authorize URL on stderr', () => /Open this address in any browser and sign in as \S+:\n\n {2}(\S+)/.exec(p.stderr())?.[1], 60_000);
+    // A person signs in at the server's pages; the browser ends on http://127.0.0.1/?code=... (nothing listens there).
+    const { redirect } = await w.oidc.signInBrowser(url, ALICE.login);
+    expect(redirect).toMatch(/^http:\/\/127\.0\.0\.1\/?\?code=/);
+    p.write(`${redirect}\n`);
+    p.endInput();
+    const r = await p.done;
+    expect(r.code, r.stderr).toBe(0);
+    expect(count('token:authorization_code')).toBe(1);
+    expect(storedOAuth2(env, 'pasted')?.refreshToken).toBeTruthy();
+  }, 120_000);
+
   it('revocation at the server: token exits 3 with the re-login command, and nothing stored is lost', async () => {
     const env = userEnv(w, { MAILOAUTH_DEVICE_POLL_MS: '200' });
     w.oidc.setAccessTokenLifetime(1);

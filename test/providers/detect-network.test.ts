@@ -65,7 +65,7 @@ describe.skipIf(skip)('detection with real lookups', () => {
     const io = networkDetectIo({ dnsServers: [dns.address], timeoutMs: 2000 });
     const split = await detectProvider('dev@split.example', idp.origin, io);
     expect(split).toMatchObject({ provider: 'google', confident: true, alsoPossible: { provider: 'microsoft365', tenant: idp.tenantId } });
-    expect(split.evidence.join('; ')).toMatch(/MX aspmx\.l\.google\.com → google; Microsoft tenant .*; mail is delivered to Google/);
+    expect(split.evidence.join('; ')).toMatch(/MX aspmx\.l\.google\.com → google; Microsoft tenant .*; mail is delivered to Gmail \/ Google Workspace \(MX\)/);
     // family.example is no tenant: the platform answers 400 AADSTS90002, which is "none", not a failure.
     const family = await detectProvider('kim@family.example', idp.origin, io);
     expect(family).toMatchObject({ provider: 'outlook.com', tenant: 'consumers' });

@@ -99,7 +99,7 @@ describe('askSetup: one plan from what was found, accepted or changed', () => {
     expect(q.choices.map((c) => c.value)).toEqual(['google', 'microsoft365']);
     expect(q.default).toBe('google');
     expect(q.message).toMatch(/has mail at Gmail \/ Google Workspace and a Microsoft tenant/);
-    expect(stderr()).toMatch(/MX smtp\.google\.com → google; Microsoft tenant 72f988bf.*mail is delivered to Google/);
+    expect(stderr()).toMatch(/MX smtp\.google\.com → google; Microsoft tenant 72f988bf.*mail is delivered to Gmail \/ Google Workspace \(MX\)/);
     expect(o).toMatchObject({ provider: 'google', clientId: THUNDERBIRD_GOOGLE_CLIENT_ID, flow: 'browser', tenant: undefined });
     const ms = deps({ provider: 'microsoft365', plan: 'accept' });
     expect(await askSetup(ms.d, { email: 'dev@both.example' }, installed)).toMatchObject({ provider: 'microsoft365', tenant: TENANT });
