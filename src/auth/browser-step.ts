@@ -32,7 +32,7 @@ export interface BrowserStepRequest {
  * open the browser on the authorization URL, wait (a stated time) for the code. Rejects with
  * NoBrowserAnswer at the deadline, or with the platform's error when it sent one back.
  */
-export async function browserStep(d: Deps, req: BrowserStepRequest): Promise<{ code: string; redirectUri: string }> {
+export async function browserStep(d: Deps, req: BrowserStepRequest): Promise<{ code: string; iss?: string; redirectUri: string }> {
   const host = new URL(req.redirectBase).hostname === 'localhost' ? 'localhost' : '127.0.0.1';
   const waitMs = browserWaitMs(d.env);
   const listener = await startLoopbackListener({ host, port: req.port, state: req.state, timeoutMs: waitMs });
@@ -41,8 +41,8 @@ export async function browserStep(d: Deps, req: BrowserStepRequest): Promise<{ c
     d.stderr.write(`Opening your browser to sign in as ${req.email}. If it does not open, visit:\n\n  ${url}\n\n`);
     if (!(await openBrowser(url, d.env, req.secrets))) d.stderr.write('No browser could be started; open the address above yourself.\n');
     d.stderr.write(`Waiting up to ${formatWait(waitMs)} for the browser to come back to ${listener.redirectUri} on this machine (Ctrl-C cancels).\n`);
-    const { code } = await listener.code;
-    return { code, redirectUri: listener.redirectUri };
+    const { code, iss } = await listener.code;
+    return { code, iss, redirectUri: listener.redirectUri };
   } finally {
     listener.close();
   }

@@ -5,6 +5,8 @@ export interface AuthCodeResponse {
   code: string;
   state: string;
   clientInfo?: string;
+  /** RFC 9207: the authorization server that answered, when it says so. */
+  iss?: string;
 }
 
 /** The host part of a loopback redirect: the literal IPv4 address (preferred) or the name `localhost`. */
@@ -89,7 +91,7 @@ export async function startLoopbackListener(o: { host: LoopbackHost; port?: numb
       return;
     }
     res.writeHead(200, { 'content-type': 'text/html' }).end(page('Signed in', 'mailoauth has what it needs. You can close this tab and return to the terminal.'));
-    settle.resolve({ code: params.get('code')!, state: o.state, clientInfo: params.get('client_info') ?? undefined });
+    settle.resolve({ code: params.get('code')!, state: o.state, clientInfo: params.get('client_info') ?? undefined, iss: params.get('iss') ?? undefined });
   };
 
   const onRequest = (req: IncomingMessage, res: ServerResponse) => {

@@ -5,12 +5,14 @@ import { isOwnClient, providerById, type OAuth2Row } from '../providers/table.js
 import { ExitCode, UserError } from '../errors.js';
 import { oauth2Key, parseOAuth2, serializeOAuth2 } from '../store/records.js';
 import { browserStep } from './browser-step.js';
+import { checkCallbackIssuer } from './callback-issuer.js';
 import { discoverEndpoints } from './discovery.js';
 import { httpClientFromEnv, type RecordingHttpClient } from './http-client.js';
 import { NoBrowserAnswer } from './loopback-listener.js';
 import { deviceFlow } from './oauth2-device.js';
 import { classifyOAuth2Error, clientSecretFor, pageErrorsFix, tokenRequest, type OAuth2ErrorContext, type TokenReply } from './oauth2.js';
 import { pasteStep } from './paste-step.js';
+import { terminalSafe } from '../ui/terminal-text.js';
 import type { SignInProtocol, SignInRequest } from './protocol.js';
 
 export function pkcePair(): { verifier: string; challenge: string } {
@@ -109,25 +111,30 @@ async function codeSignIn(d: Deps, http: RecordingHttpClient, ctx: OAuth2ErrorCo
   const url = (redirectUri: string) => authorizationUrl(c.endpoints.authorizationEndpoint, {
     clientId: req.account.clientId, redirectUri, scopes: c.scopes, state, challenge, loginHint: req.signInUser, extra: c.row.authorizeParams,
   });
-  let code: string;
+  let answer: { code: string; iss?: string };
   let redirectUri: string;
   try {
     if (req.flow === 'browser') {
-      ({ code, redirectUri } = await browserStep(d, {
+      ({ redirectUri, ...answer } = await browserStep(d, {
         email: req.signInUser, redirectBase: req.redirectUri!, port: req.port, state, authorizeUrl: url,
         secrets: c.clientSecret ? [c.clientSecret] : [],
       }));
     } else {
       redirectUri = req.redirectUri!;
-      code = await pasteStep(d, { email: req.signInUser, redirectUri, state, authorizeUrl: () => url(redirectUri) });
+      answer = await pasteStep(d, { email: req.signInUser, redirectUri, state, authorizeUrl: () => url(redirectUri) });
     }
   } catch (e) {
     if (e instanceof NoBrowserAnswer && c.row.pageErrors) throw new UserError(e.exitCode, `${e.message} If the sign-in page showed an error, its name says why:`, pageErrorsFix(c.row, ctx));
     throw classifyOAuth2Error(e, undefined, ctx);
   }
+  const issuer = checkCallbackIssuer(answer.iss, c.endpoints);
+  if (issuer.kind === 'other-server') {
+    throw new UserError(ExitCode.Usage, `The sign-in answer names another authorization server (${terminalSafe(issuer.got)}, expected ${issuer.want}); its code was not used.`,
+      'Something between you and the provider redirected the sign-in: run setup again, and check --issuer / the endpoints');
+  }
   return tokenRequest(http, ctx, {
     grant_type: 'authorization_code',
-    code,
+    code: answer.code,
     redirect_uri: redirectUri,
     code_verifier: verifier,
     client_id: req.account.clientId,

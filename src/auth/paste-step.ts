@@ -7,7 +7,7 @@ import { ExitCode, UserError } from '../errors.js';
  * in anywhere, and read back the address the browser ended on (a page that fails to load at the
  * registered redirect); the code in it, checked against our state.
  */
-export async function pasteStep(d: Deps, o: { email: string; redirectUri: string; state: string; authorizeUrl(): Promise<string> | string }): Promise<string> {
+export async function pasteStep(d: Deps, o: { email: string; redirectUri: string; state: string; authorizeUrl(): Promise<string> | string }): Promise<{ code: string; iss?: string }> {
   const url = await o.authorizeUrl();
   d.stderr.write(
     `Open this address in any browser and sign in as ${o.email}:\n\n  ${url}\n\n` +
@@ -17,8 +17,8 @@ export async function pasteStep(d: Deps, o: { email: string; redirectUri: string
   return parsePastedRedirect(await readLine(d, 'Redirected address: '), o.state);
 }
 
-/** The code from a pasted redirect URL, after checking it answers our request (state). */
-export function parsePastedRedirect(pasted: string, state: string): string {
+/** The code (and `iss`, RFC 9207) from a pasted redirect URL, after checking it answers our request (state). */
+export function parsePastedRedirect(pasted: string, state: string): { code: string; iss?: string } {
   const text = pasted.trim();
   let params: URLSearchParams;
   try {
@@ -34,7 +34,7 @@ export function parsePastedRedirect(pasted: string, state: string): string {
   }
   const code = params.get('code');
   if (!code) throw new UserError(ExitCode.Usage, 'The pasted address has no code in it.', 'Run setup again and paste the full address bar contents');
-  return code;
+  return { code, iss: params.get('iss') ?? undefined };
 }
 
 async function readLine(d: Deps, prompt: string): Promise<string> {

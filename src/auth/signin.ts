@@ -99,8 +99,8 @@ async function authCode(d: Deps, msal: MsalSession, req: SignInRequest) {
   } else {
     redirectUri = req.redirectUri ?? OWN_APP_REDIRECT.paste;
     const uri = redirectUri;
-    code = await pasteStep(d, { email: req.email, redirectUri: uri, state,
-      authorizeUrl: () => msal.pca.getAuthCodeUrl({ scopes, redirectUri: uri, codeChallenge: challenge, codeChallengeMethod: 'S256', state, loginHint: req.email }) });
+    ({ code } = await pasteStep(d, { email: req.email, redirectUri: uri, state,
+      authorizeUrl: () => msal.pca.getAuthCodeUrl({ scopes, redirectUri: uri, codeChallenge: challenge, codeChallengeMethod: 'S256', state, loginHint: req.email }) }));
   }
   const result = await msal.pca.acquireTokenByCode({ code, redirectUri, codeVerifier: verifier, scopes });
   return { result, redirectUri };

@@ -217,7 +217,8 @@ export const THUNDERBIRD_PROVIDERS: Provider[] = [
     defaultClientId: FASTMAIL_CLIENT.id, knownClients: [FASTMAIL_CLIENT],
     domains: [],
     mx: [/(^|\.)messagingengine\.com\.?$/i],
-    oauth2: oauth2Row({ endpoints: { authorizationEndpoint: 'https://api.fastmail.com/oauth/authorize', tokenEndpoint: 'https://api.fastmail.com/oauth/refresh' } }),
+    // Thunderbird requires the callback's iss to be exactly this (RFC 9207; Bug 2044463).
+    oauth2: oauth2Row({ endpoints: { issuer: 'https://api.fastmail.com', authorizationEndpoint: 'https://api.fastmail.com/oauth/authorize', tokenEndpoint: 'https://api.fastmail.com/oauth/refresh' } }),
     unsupportedFlows: browserOnly, identifiesUser: false,
   },
   {

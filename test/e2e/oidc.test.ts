@@ -36,7 +36,7 @@ describe.skipIf(skip)('journey: --provider oidc against oidc-provider, then offl
     await w?.stop();
   });
 
-  const setupArgs = (name: string, flow: 'device' | 'browser', extra: string[] = []) => ['setup', '--yes', '--provider', 'oidc', '--issuer', w.oidc.issuer,
+  const setupArgs = (name: string, flow: 'device' | 'browser' | 'paste', extra: string[] = []) => ['setup', '--yes', '--provider', 'oidc', '--issuer', w.oidc.issuer,
     '--client-id', MAIL_CLIENT_ID, '--scope', MAIL_SCOPES, '--email', ALICE.email, '--name', name, '--flow', flow,
     '--imap-host', 'localhost', '--imap-port', String(w.dovecot.imapsPort), '--smtp-host', 'localhost', '--smtp-port', String(w.smtp.port),
     '--ca-file', w.ca.caFile, ...extra];
@@ -125,6 +125,24 @@ describe.skipIf(skip)('journey: --provider oidc against oidc-provider, then offl
     expect(r.code, r.stderr).toBe(0);
     expect(count('token:authorization_code')).toBe(1);
     expect(storedOAuth2(env, 'pasted')?.refreshToken).toBeTruthy();
+  }, 120_000);
+
+  it('an answer naming another authorization server (RFC 9207 iss) is refused before its code is redeemed', async () => {
+    const env = userEnv(w);
+    w.oidc.resetCounts();
+    const p = start(setupArgs('mixup', 'paste', ['--redirect-uri', 'http://127.0.0.1', '--no-verify', '--clients', '']), env, 120_000, w.cli);
+    const url = await until('the authorize URL on stderr', () => /Open this address in any browser and sign in as \S+:\n\n {2}(\S+)/.exec(p.stderr())?.[1], 60_000);
+    const { redirect } = await w.oidc.signInBrowser(url, ALICE.login);
+    const answer = new URL(redirect);
+    expect(answer.searchParams.get('iss')).toBe(w.oidc.issuer); // the real server names itself
+    answer.searchParams.set('iss', 'https://127.0.0.2:9/realms/mail');
+    p.write(`${answer.href}\n`);
+    p.endInput();
+    const r = await p.done;
+    expect(r.code, r.stderr).toBe(2);
+    expect(r.stderr).toContain('names another authorization server (https://127.0.0.2:9/realms/mail');
+    expect(count('token:authorization_code')).toBe(0);
+    expect(storedOAuth2(env, 'mixup')).toBeUndefined();
   }, 120_000);
 
   it('revocation at the server: token exits 3 with the re-login command, and nothing stored is lost', async () => {
