@@ -3,11 +3,16 @@
  * they are, which version ran, and how to run getmail, which refuses to deliver mail as root.
  */
 import { spawnSync } from 'node:child_process';
-import { chmodSync, chownSync, readdirSync, statSync } from 'node:fs';
+import { chmodSync, chownSync, existsSync, readdirSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 
-/** The upstream imapsync script (not packaged in Debian 12): ../shared/tools/imapsync beside the checkout, or $MAILOAUTH_IMAPSYNC. */
-export const IMAPSYNC = process.env.MAILOAUTH_IMAPSYNC ?? resolve(import.meta.dirname, '../../../shared/tools/imapsync');
+/**
+ * The upstream imapsync script (not packaged in Debian 12): $MAILOAUTH_IMAPSYNC, else ../shared/tools/imapsync
+ * beside the checkout, else /work/shared/tools/imapsync (a clone made elsewhere on this machine), else `imapsync` on PATH.
+ */
+export const IMAPSYNC = process.env.MAILOAUTH_IMAPSYNC
+  ?? [resolve(import.meta.dirname, '../../../shared/tools/imapsync'), '/work/shared/tools/imapsync'].find((p) => existsSync(p))
+  ?? 'imapsync';
 
 const VERSIONS = {
   aerc: { cmd: 'aerc', args: ['-v'], re: /aerc (\d+\.\d+\.\d+)/, label: (v: string) => `aerc ${v}` },
