@@ -152,7 +152,7 @@ describe('pasted redirect', () => {
     ['https://localhost/?code=abc&state=s1', 'abc'],
     ['  https://localhost/?code=abc&state=s1&session_state=x \n', 'abc'],
     ['https://localhost/#code=abc&state=s1', 'abc'],
-  ])('%s → code', (pasted, code) => expect(parsePastedRedirect(pasted, 's1')).toBe(code));
+  ])('%s → code', (pasted, code) => expect(parsePastedRedirect(pasted, 's1').code).toBe(code));
   it.each([
     ['not a url', /not an address/],
     ['https://localhost/?code=abc&state=other', /state mismatch/],
