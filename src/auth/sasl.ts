@@ -121,3 +121,8 @@ export function saslRecord(choices: SaslChoices): SaslChoices | undefined {
   const kept = Object.fromEntries(Object.entries(choices).filter(([, m]) => m !== undefined && m !== 'xoauth2')) as SaslChoices;
   return Object.keys(kept).length ? kept : undefined;
 }
+
+/** After setup's logins: what they used replaces what was recorded, for the servers that answered. */
+export function saslAfterLogins(recorded: SaslChoices | undefined, used: SaslChoices): SaslChoices | undefined {
+  return saslRecord({ imap: recorded?.imap ?? 'xoauth2', smtp: recorded?.smtp ?? 'xoauth2', ...used });
+}

@@ -1,8 +1,10 @@
 import { describe, expect, it } from 'vitest';
+import type { Account } from '../../src/account.js';
 import {
-  chooseMechanism, initialResponse, initialResponseBase64, mechanismOf, offeredByImap, offeredBySmtp, parseMechanism, saslRecord,
-  SASL_ABORT, type SaslChoice, type SaslOffer, type SaslPolicy,
+  chooseMechanism, initialResponse, initialResponseBase64, mechanismOf, offeredByImap, offeredBySmtp, parseMechanism, saslAfterLogins, saslRecord,
+  SASL_ABORT, type SaslChoice, type SaslChoices, type SaslOffer, type SaslPolicy,
 } from '../../src/auth/sasl.js';
+import { planSetup } from '../../src/setup/plan.js';
 import { parseAccounts } from '../../src/store/accounts.js';
 
 describe('which SASL mechanism a login uses, from what the server offers', () => {
@@ -109,5 +111,37 @@ describe('--sasl and accounts.json', () => {
     [{ smtp: '$(id)' }, /the smtp SASL mechanism/],
   ])('refuses sasl %j', (sasl, why) => {
     expect(() => parseAccounts(account(sasl), '/x/accounts.json')).toThrow(why);
+  });
+});
+
+describe('setup: --sasl, and what its logins teach', () => {
+  const base = { email: 'alice@example.org', provider: 'oidc', issuer: 'https://id.example.org', scope: 'openid mail', clientId: 'mail-cli',
+    imapHost: 'imap.example.org', smtpHost: 'smtp.example.org', flow: 'device', store: 'file' };
+  const plan = (o: Record<string, unknown> = {}, existing?: Account) => planSetup({ ...base, ...o }, {}, 'linux', existing);
+  it.each<[Record<string, unknown>, SaslChoices | undefined, string | undefined]>([
+    [{}, undefined, undefined],
+    [{ sasl: 'oauthbearer' }, { imap: 'oauthbearer', smtp: 'oauthbearer' }, 'oauthbearer'],
+    [{ sasl: 'XOAUTH2' }, undefined, 'xoauth2'],
+  ])('%j → account.sasl %j, logins require %j', (o, sasl, require) => {
+    const p = plan(o);
+    expect(p.account.sasl).toEqual(sasl);
+    expect(p.sasl).toBe(require);
+  });
+  it('an unknown mechanism is refused before anything happens', () => {
+    expect(() => plan({ sasl: 'plain' })).toThrow(/Unknown SASL mechanism "plain"/);
+  });
+  it('--reauth keeps what the account recorded unless --sasl says otherwise', () => {
+    const existing = { ...plan({ sasl: 'oauthbearer' }).account, createdAt: '2025-01-01T00:00:00Z' } as Account;
+    expect(plan({ email: undefined, reauth: 'alice@example.org' }, existing).account.sasl).toEqual({ imap: 'oauthbearer', smtp: 'oauthbearer' });
+    expect(plan({ email: undefined, reauth: 'alice@example.org', sasl: 'xoauth2' }, existing).account.sasl).toBeUndefined();
+  });
+  it.each<[SaslChoices | undefined, SaslChoices, SaslChoices | undefined]>([
+    [undefined, { imap: 'oauthbearer', smtp: 'oauthbearer' }, { imap: 'oauthbearer', smtp: 'oauthbearer' }],
+    [undefined, { imap: 'oauthbearer' }, { imap: 'oauthbearer' }],
+    [{ imap: 'oauthbearer', smtp: 'oauthbearer' }, { imap: 'xoauth2' }, { smtp: 'oauthbearer' }],
+    [{ smtp: 'oauthbearer' }, { imap: 'xoauth2', smtp: 'xoauth2' }, undefined],
+    [undefined, {}, undefined],
+  ])('recorded %j, the logins used %j → %j', (recorded, used, want) => {
+    expect(saslAfterLogins(recorded, used)).toEqual(want);
   });
 });
