@@ -43,8 +43,15 @@ export function unmergeMuttrc(existing: string, accountName: string): MergeResul
 export const MUTT_XOAUTH2 = 'XOAUTH2 (imap/smtp_authenticators "xoauth2")';
 
 /**
- * Both, to IMAP and SMTP, named as they are in `imap_authenticators`/`smtp_authenticators`: mutt 2.2's
- * manual ("OAUTHBEARER Support", "XOAUTH2 Support"), neomuttrc(5) 20220429 (`imap_oauth_refresh_command`
- * "OAUTHBEARER or XOAUTH2").
+ * mutt 2.2 speaks both, to IMAP and SMTP, named as they are in `imap_authenticators`/`smtp_authenticators`
+ * (its manual: "OAUTHBEARER Support", "XOAUTH2 Support").
  */
 export const MUTT_SPEAKS = { imap: ['xoauth2', 'oauthbearer'], smtp: ['xoauth2', 'oauthbearer'] } as const;
+
+/**
+ * NeoMutt lists OAUTHBEARER too (neomuttrc(5) 20220429), but its OAUTHBEARER path refuses any token line
+ * over 512 bytes ("OAUTH token is too big", mutt_account_getoauthbearer; measured with Debian 12's
+ * 20220429 and a 600-byte token: no AUTHENTICATE sent, "No authenticators available"). Microsoft's
+ * access tokens are 1-3 KB. Only XOAUTH2 is declared, so an OAUTHBEARER-only server gets mutt or aerc.
+ */
+export const NEOMUTT_SPEAKS = { imap: ['xoauth2'], smtp: ['xoauth2'] } as const;
