@@ -1,3 +1,5 @@
+import type { SaslChoices } from './auth/sasl.js';
+
 /** What mailoauth knows about one mailbox. Everything here is non-secret; tokens live in the SecretStore. */
 export type TlsMode = 'implicit' | 'starttls';
 
@@ -50,6 +52,11 @@ export interface Account {
   scopes: string[];
   imap: Endpoint;
   smtp: Endpoint;
+  /**
+   * The SASL mechanism each server needs and the config blocks use (src/auth/sasl.ts); absent, or a
+   * protocol absent, means XOAUTH2. Setup records OAUTHBEARER where a server offers no XOAUTH2.
+   */
+  sasl?: SaslChoices;
   store: StoreKind;
   /** `--store gpg`: the GPG key the secrets are encrypted to (key id, fingerprint or user id). */
   gpgRecipient?: string;

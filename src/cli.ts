@@ -58,6 +58,7 @@ program
   .option('--dry-run', 'show the config diffs, write no config file')
   .option('--force', 'replace managed blocks that were edited by hand')
   .option('--no-verify', 'skip the IMAP/SMTP check')
+  .option('--sasl <mechanism>', 'xoauth2 or oauthbearer for both servers (default: what the servers offer, XOAUTH2 first; without a check: xoauth2)')
   .option('--reauth <account>', 'sign an existing account in again')
   .option('-y, --yes', 'never prompt; fail on a missing answer')
   .action(async (o) => {

@@ -1,3 +1,4 @@
+import { initialResponseBase64 } from './auth/sasl.js';
 import type { AccessRecord } from './store/records.js';
 
 export interface TokenOptions {
@@ -16,5 +17,5 @@ export function formatToken(rec: Pick<AccessRecord, 'accessToken' | 'expiresAt' 
 
 /** SASL XOAUTH2 initial response, base64 (what imaplib/Alpine-style helpers want). */
 export function xoauth2(user: string, token: string): string {
-  return Buffer.from(`user=${user}\x01auth=Bearer ${token}\x01\x01`).toString('base64');
+  return initialResponseBase64('xoauth2', { user, token });
 }

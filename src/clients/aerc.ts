@@ -1,4 +1,5 @@
 import type { Account, TlsMode } from '../account.js';
+import { mechanismOf } from '../auth/sasl.js';
 import { mergeBlock, regexLiteral, unmergeBlock, wrapBlock, type MergeResult } from './block.js';
 import { firstExisting, xdgConfigHome, type Client, type MergeOptions, type PathEnv, type RenderOptions } from './client.js';
 import type { Prerequisites } from './prerequisites.js';
@@ -8,24 +9,27 @@ import { assertRenderable } from './validate.js';
 
 /**
  * aerc 0.14 (aerc-imap(5), aerc-smtp(5), aerc-accounts(5)): `imaps+xoauth2://` / `smtp+xoauth2://`
- * without oauth2 parameters take the password as the access token, as is, and the *-cred-cmd runs
+ * (or `+oauthbearer`, the account's mechanism) without oauth2 parameters take the password as the access token, as is, and the *-cred-cmd runs
  * `sh -c` to get it. Without a token_endpoint aerc never refreshes; the token is mailoauth's to keep
  * fresh. The source command runs once at start (config/accounts.go ConnectionString at parse time);
  * the outgoing one before every send once its cache is off.
  */
 
-/** The schemes aerc 0.14's code accepts (worker/imap/configure.go, commands/compose/send.go); its man page lists only imaps+xoauth2. */
-const IMAP_SCHEME: Record<TlsMode, string> = { implicit: 'imaps+xoauth2', starttls: 'imap+xoauth2' };
-const SMTP_SCHEME: Record<TlsMode, string> = { implicit: 'smtps+xoauth2', starttls: 'smtp+xoauth2' };
+/**
+ * The schemes aerc 0.14's code accepts (worker/imap/configure.go, commands/compose/send.go): the TLS
+ * mode's, then `+` and the mechanism; its man page lists only the imaps ones.
+ */
+const IMAP_SCHEME: Record<TlsMode, string> = { implicit: 'imaps', starttls: 'imap' };
+const SMTP_SCHEME: Record<TlsMode, string> = { implicit: 'smtps', starttls: 'smtp' };
 
 export function render(a: Account, opts: RenderOptions): string {
   assertRenderable(a, opts);
   const user = urlUserinfo(a.email);
   return wrapBlock(a.name, fillTemplate(loadTemplate('aerc-accounts.conf'), {
     name: a.name,
-    source: goIniRaw(`${IMAP_SCHEME[a.imap.tls]}://${user}@${a.imap.host}:${a.imap.port}`),
+    source: goIniRaw(`${IMAP_SCHEME[a.imap.tls]}+${mechanismOf(a, 'imap')}://${user}@${a.imap.host}:${a.imap.port}`),
     credCmd: goIniRaw(shellCommand([opts.bin, 'token', a.name])),
-    outgoing: goIniRaw(`${SMTP_SCHEME[a.smtp.tls]}://${user}@${a.smtp.host}:${a.smtp.port}`),
+    outgoing: goIniRaw(`${SMTP_SCHEME[a.smtp.tls]}+${mechanismOf(a, 'smtp')}://${user}@${a.smtp.host}:${a.smtp.port}`),
     // 0.14 compares the value with "yes" (send.go); 0.15 and later use STARTTLS for smtp:// anyway and ignore it.
     smtpStarttls: a.smtp.tls === 'starttls' ? 'smtp-starttls = yes' : '',
     from: goIniRaw(a.email),
@@ -62,4 +66,7 @@ export function prerequisites(): Prerequisites {
   };
 }
 
-export const aerc: Client = { id: 'aerc', render, merge, unmerge, defaultPath, prerequisites };
+/** aerc-imap(5) `imaps+oauthbearer`/`imaps+xoauth2`, aerc-smtp(5) `oauthbearer`/`xoauth2`. */
+const speaks = { imap: ['xoauth2', 'oauthbearer'], smtp: ['xoauth2', 'oauthbearer'] } as const;
+
+export const aerc: Client = { id: 'aerc', render, merge, unmerge, defaultPath, prerequisites, speaks };

@@ -1,4 +1,5 @@
 import type { Account } from '../account.js';
+import type { SaslMechanism, SaslProtocol } from '../auth/sasl.js';
 import type { MergeResult } from './block.js';
 import { chooseStore } from './local-store.js';
 import type { Prerequisites } from './prerequisites.js';
@@ -45,6 +46,12 @@ export interface Client {
   /** Where the block goes, as the program looks for its config; most keep every account in one file, getmail one per account. */
   defaultPath(env: PathEnv, exists: (path: string) => boolean, accountName: string): string;
   prerequisites(): Prerequisites;
+  /**
+   * The SASL mechanisms the program can log in with, for each server its block uses (the Debian 12
+   * version's man page or source; docs/real-services.md "Mail programs"). A block is only written when
+   * it covers what the account records (src/clients/sasl-support.ts).
+   */
+  speaks: Partial<Record<SaslProtocol, readonly SaslMechanism[]>>;
   /** Directories that must exist before the client's first run (`~/` still to be expanded), if any. */
   directories?(account: Account, opts: RenderOptions): string[];
   /** Programs that keep mail in a local Maildir: no two managed blocks may share one (see local-store.ts). */

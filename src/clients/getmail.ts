@@ -96,4 +96,7 @@ export function directories(a: Account, opts: RenderOptions): string[] {
   return ['cur', 'new', 'tmp'].map((d) => `${root}/${d}`);
 }
 
-export const getmail: Client = { id: 'getmail', render, merge, unmerge, defaultPath, prerequisites, directories, localStore };
+/** getmail6 6.18: `use_xoauth2` runs imaplib's authenticate('XOAUTH2', ...) (_retrieverbases.py); nothing else takes a token. */
+const speaks = { imap: ['xoauth2'] } as const;
+
+export const getmail: Client = { id: 'getmail', render, merge, unmerge, defaultPath, prerequisites, directories, localStore, speaks };

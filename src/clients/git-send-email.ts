@@ -1,6 +1,7 @@
 import type { Account } from '../account.js';
 import { mergeBlock, regexLiteral, unmergeBlock, wrapBlock, type MergeResult } from './block.js';
 import { firstExisting, xdgConfigHome, type Client, type MergeOptions, type PathEnv, type RenderOptions } from './client.js';
+import { MSMTP_SPEAKS } from './msmtp.js';
 import type { Prerequisites } from './prerequisites.js';
 import { gitConfigString, shellCommand } from './quote.js';
 import { fillTemplate, loadTemplate } from './templates.js';
@@ -71,4 +72,5 @@ export function prerequisites(): Prerequisites {
   };
 }
 
-export const gitSendEmail: Client = { id: 'git-send-email', render, merge, unmerge, defaultPath, prerequisites, requires: 'msmtp' };
+/** It logs in through msmtp's block: what msmtp speaks. */
+export const gitSendEmail: Client = { id: 'git-send-email', render, merge, unmerge, defaultPath, prerequisites, requires: 'msmtp', speaks: MSMTP_SPEAKS };

@@ -4,6 +4,9 @@ import { assertHost, assertLogin, assertPort, shellCommand } from './quote.js';
 
 const TLS_FLAG: Record<TlsMode, string> = { implicit: 'ssl', starttls: 'tls' };
 
+/** imapsync 2.229 logs in with a token only by `AUTHENTICATE XOAUTH2` (subs oauthaccesstoken, oauthdirect). */
+export const IMAPSYNC_SPEAKS = { imap: ['xoauth2'] } as const;
+
 /**
  * The imapsync command line for one side of a migration, printed for the user to run: `FILE` is the
  * token file `mailoauth export --imapsync FILE` keeps fresh (imapsync reads an existing file named by

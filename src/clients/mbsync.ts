@@ -87,4 +87,10 @@ export const localStore: LocalStoreSupport = {
     'everything again and changes nothing on the server.',
 };
 
-export const mbsync: Client = { id: 'mbsync', render, merge, unmerge, defaultPath, prerequisites, directories, localStore };
+/**
+ * mbsync logs in through Cyrus SASL: a mechanism exists only as a plugin. Debian 12's one OAuth plugin,
+ * libsasl2-modules-kdexoauth2, registers XOAUTH2 only; no Debian 12 package ships an OAUTHBEARER plugin.
+ */
+const speaks = { imap: ['xoauth2'] } as const;
+
+export const mbsync: Client = { id: 'mbsync', render, merge, unmerge, defaultPath, prerequisites, directories, localStore, speaks };

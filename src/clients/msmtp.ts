@@ -1,4 +1,5 @@
 import type { Account } from '../account.js';
+import { mechanismOf } from '../auth/sasl.js';
 import { mergeBlock, regexLiteral, unmergeBlock, wrapBlock, type MergeResult } from './block.js';
 import { firstExisting, xdgConfigHome, type Client, type MergeOptions, type PathEnv, type RenderOptions } from './client.js';
 import type { Prerequisites } from './prerequisites.js';
@@ -12,6 +13,7 @@ export function render(a: Account, opts: RenderOptions): string {
     name: a.name,
     smtpHost: a.smtp.host,
     smtpPort: String(a.smtp.port),
+    auth: mechanismOf(a, 'smtp'),
     // Quoted like every other value: the file is sometimes sourced by people's shells and scripts.
     email: msmtpArg(a.email),
     // msmtp runs passwordeval with `sh -c`: shell-quote the argv, then wrap for msmtprc.
@@ -51,4 +53,7 @@ export function prerequisites(): Prerequisites {
   };
 }
 
-export const msmtp: Client = { id: 'msmtp', render, merge, unmerge, defaultPath, prerequisites };
+/** msmtp(1) 1.8.23 `auth`: "oauthbearer or its predecessor xoauth2". */
+export const MSMTP_SPEAKS = { smtp: ['xoauth2', 'oauthbearer'] } as const;
+
+export const msmtp: Client = { id: 'msmtp', render, merge, unmerge, defaultPath, prerequisites, speaks: MSMTP_SPEAKS };

@@ -1,6 +1,6 @@
 import type { Client, PathEnv } from './client.js';
 import { firstExisting, xdgConfigHome } from './client.js';
-import { MUTT_XOAUTH2, mergeMuttrc, renderMuttrc, unmergeMuttrc } from './muttrc.js';
+import { MUTT_SPEAKS, MUTT_XOAUTH2, mergeMuttrc, renderMuttrc, unmergeMuttrc } from './muttrc.js';
 import type { Prerequisites } from './prerequisites.js';
 
 export const render = renderMuttrc;
@@ -26,4 +26,4 @@ export function prerequisites(): Prerequisites {
   };
 }
 
-export const mutt: Client = { id: 'mutt', render, merge, unmerge, defaultPath, prerequisites };
+export const mutt: Client = { id: 'mutt', render, merge, unmerge, defaultPath, prerequisites, speaks: MUTT_SPEAKS };

@@ -1,4 +1,5 @@
 import type { Account, TlsMode } from '../account.js';
+import { mechanismOf } from '../auth/sasl.js';
 import { mergeBlock, unmergeBlock, wrapBlock, type MergeResult } from './block.js';
 import type { MergeOptions, RenderOptions } from './client.js';
 import { muttString, shellCommand, urlUserinfo } from './quote.js';
@@ -21,6 +22,8 @@ export function renderMuttrc(a: Account, opts: RenderOptions): string {
     email: muttString(a.email),
     folder: muttString(`${IMAP_SCHEME[a.imap.tls]}://${a.imap.host}:${a.imap.port}/`),
     refreshCommand: refresh,
+    imapAuthenticators: muttString(mechanismOf(a, 'imap')),
+    smtpAuthenticators: muttString(mechanismOf(a, 'smtp')),
     smtpUrl: muttString(`${SMTP_SCHEME[a.smtp.tls]}://${urlUserinfo(a.email)}@${a.smtp.host}:${a.smtp.port}/`),
     // Without it mutt uses the system store; certificate_file also holds certificates accepted at a prompt.
     certificateFile: opts.caFile === undefined ? '' : `set certificate_file = ${muttString(opts.caFile)}`,
@@ -38,3 +41,17 @@ export function unmergeMuttrc(existing: string, accountName: string): MergeResul
 
 /** Mutt >= 2.0 and NeoMutt 2021-10-15 added XOAUTH2 (`imap_authenticators = "xoauth2"`). */
 export const MUTT_XOAUTH2 = 'XOAUTH2 (imap/smtp_authenticators "xoauth2")';
+
+/**
+ * mutt 2.2 speaks both, to IMAP and SMTP, named as they are in `imap_authenticators`/`smtp_authenticators`
+ * (its manual: "OAUTHBEARER Support", "XOAUTH2 Support").
+ */
+export const MUTT_SPEAKS = { imap: ['xoauth2', 'oauthbearer'], smtp: ['xoauth2', 'oauthbearer'] } as const;
+
+/**
+ * NeoMutt lists OAUTHBEARER too (neomuttrc(5) 20220429), but its OAUTHBEARER path refuses any token line
+ * over 512 bytes ("OAUTH token is too big", mutt_account_getoauthbearer; measured with Debian 12's
+ * 20220429 and a 600-byte token: no AUTHENTICATE sent, "No authenticators available"). Microsoft's
+ * access tokens are 1-3 KB. Only XOAUTH2 is declared, so an OAUTHBEARER-only server gets mutt or aerc.
+ */
+export const NEOMUTT_SPEAKS = { imap: ['xoauth2'], smtp: ['xoauth2'] } as const;

@@ -1,6 +1,6 @@
 import type { Client, PathEnv } from './client.js';
 import { firstExisting, xdgConfigHome } from './client.js';
-import { MUTT_XOAUTH2, mergeMuttrc, renderMuttrc, unmergeMuttrc } from './muttrc.js';
+import { MUTT_XOAUTH2, NEOMUTT_SPEAKS, mergeMuttrc, renderMuttrc, unmergeMuttrc } from './muttrc.js';
 import type { Prerequisites } from './prerequisites.js';
 
 export const render = renderMuttrc;
@@ -33,4 +33,4 @@ export function prerequisites(): Prerequisites {
   };
 }
 
-export const neomutt: Client = { id: 'neomutt', render, merge, unmerge, defaultPath, prerequisites };
+export const neomutt: Client = { id: 'neomutt', render, merge, unmerge, defaultPath, prerequisites, speaks: NEOMUTT_SPEAKS };

@@ -98,4 +98,7 @@ export const localStore: LocalStoreSupport = {
     '(mv OLD NEW) before its next run, or it takes the missing messages for deleted ones and deletes them on the server.',
 };
 
-export const offlineimap: Client = { id: 'offlineimap', render, merge, unmerge, defaultPath, prerequisites, localStore };
+/** offlineimap3 (Debian 0.0~git20211018): imapserver.py's auth_methods are GSSAPI, XOAUTH2, CRAM-MD5, PLAIN, LOGIN. */
+const speaks = { imap: ['xoauth2'] } as const;
+
+export const offlineimap: Client = { id: 'offlineimap', render, merge, unmerge, defaultPath, prerequisites, localStore, speaks };

@@ -63,4 +63,7 @@ export function prerequisites(): Prerequisites {
   };
 }
 
-export const sNail: Client = { id: 's-nail', render, merge, unmerge, defaultPath, prerequisites };
+/** The Debian 14.9.24 build sends only `AUTH XOAUTH2` and `AUTHENTICATE XOAUTH2` for its "oauthbearer" method (its binary's strings). */
+const speaks = { imap: ['xoauth2'], smtp: ['xoauth2'] } as const;
+
+export const sNail: Client = { id: 's-nail', render, merge, unmerge, defaultPath, prerequisites, speaks };

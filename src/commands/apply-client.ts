@@ -3,6 +3,7 @@ import { homedir } from 'node:os';
 import type { Account } from '../account.js';
 import { CLIENT_IDS, CLIENTS, isConflict, type ClientId, type RenderOptions } from '../clients/index.js';
 import { managedBlocks } from '../clients/block.js';
+import { saslRefusal } from '../clients/sasl-support.js';
 import { checkPrerequisites } from '../clients/prerequisites.js';
 import { systemCaFile } from '../clients/system-ca.js';
 import { systemProbe } from '../clients/system-probe.js';
@@ -72,6 +73,9 @@ const pathEnv = (d: Deps) => ({ HOME: homeOf(d.env), XDG_CONFIG_HOME: d.env.XDG_
 export function renderBlock(d: Deps, account: Account, client: ClientId, o: ApplyOptions, path: string, text: string):
   { block: string; ropts: RenderOptions; warnings: string[] } {
   const c = CLIENTS[client];
+  // A block the program could not log in with is never rendered (print or write).
+  const refused = saslRefusal(client, account);
+  if (refused) throw refused;
   const base = renderOptions(d, o);
   if (!c.localStore) return { block: c.render(account, base), ropts: base, warnings: [] };
   const { store, warnings } = decideLocalStore(pathEnv(d), account, client, path, text, o.maildir);

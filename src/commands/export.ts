@@ -1,4 +1,5 @@
-import { imapsyncCommand } from '../clients/index.js';
+import { IMAPSYNC_SPEAKS, imapsyncCommand } from '../clients/imapsync.js';
+import { saslGaps } from '../clients/sasl-support.js';
 import type { Deps } from '../deps.js';
 import { ExitCode, UserError } from '../errors.js';
 import { writeFileAtomic } from '../store/atomic-write.js';
@@ -29,6 +30,9 @@ export async function exportCommand(d: Deps, name: string, o: ExportOptions): Pr
   writeFileAtomic(file, `${rec.accessToken}\n`, 0o600);
   d.stderr.write(`Wrote the access token for ${account.name} to ${file} (0600; valid until ${new Date(rec.expiresAt).toISOString()}).\n` +
     `imapsync command:\n  ${imapsyncCommand(account, file)} ...\n`);
+  for (const g of saslGaps({ speaks: IMAPSYNC_SPEAKS }, account)) {
+    d.stderr.write(`warning: imapsync logs in with ${g.speaks.join('/').toUpperCase()} only, and ${account.name}'s IMAP server needs ${g.needs.toUpperCase()}: it will refuse imapsync's login.\n`);
+  }
   if (!o.watch) return;
 
   d.stderr.write('Watching: the file is rewritten before the token expires. Stop with Ctrl-C.\n');

@@ -1,4 +1,5 @@
 import type { Account } from '../account.js';
+import { SASL_NAME } from '../auth/sasl.js';
 import type { Deps } from '../deps.js';
 import { formatFindings, type Finding } from '../diagnose/finding.js';
 import { claimsSummary, inspectAccessToken, type MailProtocol, type TokenInspection } from '../diagnose/jwt.js';
@@ -8,6 +9,7 @@ import { spinWhile } from '../ui/spinner.js';
 import { terminalSafe } from '../ui/terminal-text.js';
 import { portFlag, timeoutFlag } from '../verify/flags.js';
 import { checkLogin, loginFinding, type LoginResult } from '../verify/login.js';
+import type { SaslUsed } from '../verify/sasl-login.js';
 import type { SmtpCheckOptions } from '../verify/smtp.js';
 import { debugLog, getAccessRecord } from './token.js';
 
@@ -107,6 +109,8 @@ export async function verifyCommand(d: Deps, name: string, o: VerifyOptions): Pr
   }
 }
 
+const saslJson = (u: SaslUsed) => ({ mechanism: SASL_NAME[u.mechanism], offered: u.offered });
+
 function verifyJson(account: Account, inspection: TokenInspection, expiresAt: number, results: LoginResult[]) {
   const c = inspection.claims;
   return {
@@ -125,7 +129,7 @@ function verifyJson(account: Account, inspection: TokenInspection, expiresAt: nu
       port: r.endpoint.port,
       tls: r.endpoint.tls,
       ms: r.ms,
-      ...(r.ok ? (r.protocol === 'imap' ? { folders: r.imap.folders, inbox: r.imap.inbox } : { authenticated: true, sent: r.smtp.sent ?? null }) : { diagnosis: r.diagnosis }),
+      ...(r.ok ? (r.protocol === 'imap' ? { folders: r.imap.folders, inbox: r.imap.inbox, sasl: saslJson(r.imap.sasl) } : { authenticated: true, sasl: saslJson(r.smtp.sasl), sent: r.smtp.sent ?? null }) : { diagnosis: r.diagnosis }),
     }])),
   };
 }

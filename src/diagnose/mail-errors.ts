@@ -1,4 +1,5 @@
 import type { TlsMode } from '../account.js';
+import { SASL_MECHANISMS, SASL_NAME, type SaslMechanism } from '../auth/sasl.js';
 import { ExitCode } from '../errors.js';
 import { GMAIL_SCOPE, PROVIDERS, providerById } from '../providers/table.js';
 import { claimsSummary, SCOPE_FOR, type MailProtocol, type TokenInspection } from './jwt.js';
@@ -20,6 +21,8 @@ export interface MailFailure {
   replyCode?: number;
   /** The library's message: shown when the server said nothing (connection errors). */
   message: string;
+  /** Code SASL_NOT_OFFERED / SASL_NONE: the mechanisms the server offered, and the one the login needed. */
+  sasl?: { offered: string[]; wanted?: SaslMechanism };
 }
 
 export interface MailContext {
@@ -98,6 +101,9 @@ const WORKSPACE_IMAP = 'Admin console (admin.google.com) → Apps → Google Wor
 const GOOGLE_TOKEN_CAUSES = (c: MailContext) =>
   `the token belongs to another Google account than ${c.email} (the account chosen in the browser), lacks the ${GMAIL_SCOPE} scope, or was revoked`;
 
+/** The OAuth2 mechanisms among those a server offered, by their wire names. */
+const oauthOffered = (f: MailFailure) => SASL_MECHANISMS.map((m) => SASL_NAME[m]).filter((n) => f.sasl?.offered.includes(n));
+
 const NETWORK = ExitCode.Unavailable;
 const REJECTED = ExitCode.LoginRejected;
 
@@ -106,6 +112,24 @@ const REJECTED = ExitCode.LoginRejected;
  * the token's claims explain; then the generic refusals, which name the usual causes.
  */
 export const MAIL_ROWS: readonly Row[] = [
+  {
+    // The server offers the other OAuth2 mechanism: it changed, or --sasl named the wrong one.
+    id: 'sasl-not-offered',
+    exit: REJECTED,
+    match: codeIs('SASL_NOT_OFFERED'),
+    cause: (c, f) => `${where(c)} does not offer ${SASL_NAME[f.sasl?.wanted ?? 'xoauth2']}, the SASL mechanism ${c.account}'s mail-client configs use for ${LABEL[c.protocol]}; ` +
+      `it offers ${oauthOffered(f).join(' and ')}.`,
+    fix: (c) => `mailoauth setup --reauth ${c.account} --clients PROGRAMS (without --sasl): setup records the mechanism the servers offer now and rewrites those programs' configs`,
+  },
+  {
+    id: 'sasl-none',
+    exit: REJECTED,
+    match: codeIs('SASL_NONE'),
+    cause: (c, f) => `${where(c)} offers no OAuth2 mechanism (neither XOAUTH2 nor OAUTHBEARER${f.sasl?.offered.length ? `, only ${f.sasl.offered.join(' ')}` : ''}), so it cannot take a token: ` +
+      'a password-only server, the wrong host or port, or OAuth2 not enabled on it.',
+    fix: (c) => `Check the ${LABEL[c.protocol]} server (${hostFlag(c)}, ${portFlag(c)}; ${hostsHint(c)}); a self-hosted Dovecot needs ` +
+      '"auth_mechanisms = xoauth2 oauthbearer" and an oauth2 passdb',
+  },
   {
     id: 'dns',
     exit: NETWORK,

@@ -1,6 +1,7 @@
 import type { Account, Endpoint, StoreKind } from '../account.js';
 import { checkAccountName, checkEmail } from '../account-name.js';
 import { proposedFlow } from '../auth/default-flow.js';
+import { parseMechanism, saslRecord, SASL_MECHANISMS, type SaslMechanism } from '../auth/sasl.js';
 import { chooseRedirect } from '../auth/redirects.js';
 import type { Flow } from '../auth/signin.js';
 import { ExitCode, UserError } from '../errors.js';
@@ -46,6 +47,8 @@ export interface SetupOptions {
   smtpHost?: string;
   smtpPort?: string;
   verify?: boolean;
+  /** xoauth2 or oauthbearer, for both servers: without it setup uses what the servers offer (XOAUTH2 first). */
+  sasl?: string;
   yes?: boolean;
   reauth?: string;
   clients?: string;
@@ -64,6 +67,8 @@ export interface SetupPlan {
   flow: Flow;
   port?: number;
   verify: boolean;
+  /** --sasl: the mechanism both servers must offer; without it setup's logins choose from what they offer. */
+  sasl?: SaslMechanism;
   /** The user's own client's secret (--client-secret-env): goes to the keychain, never accounts.json. */
   clientSecret?: string;
 }
@@ -98,6 +103,8 @@ export function planSetup(o: SetupOptions, env: NodeJS.ProcessEnv, platform: Nod
   const store = (o.store ?? existing?.store ?? 'keychain') as StoreKind;
   if (!STORES.includes(store)) throw new UserError(ExitCode.Usage, `Unknown store "${o.store}".`, 'Use --store keychain (default), --store gpg or --store file');
   const gpgRecipient = store === 'gpg' ? checkGpgRecipient(o.gpgRecipient ?? existing?.gpgRecipient) : undefined;
+  const sasl = parseMechanism(o.sasl);
+  if (o.sasl !== undefined && !sasl) throw new UserError(ExitCode.Usage, `Unknown SASL mechanism "${o.sasl}".`, `Use --sasl ${SASL_MECHANISMS.join(' or --sasl ')}, or leave it out to use what the servers offer`);
   // A --reauth that moves the account to another provider or cloud takes that row's hosts and scopes.
   const moved = existing !== undefined && ((o.cloud !== undefined && o.cloud !== (existing.cloud ?? 'public')) || (o.provider !== undefined && o.provider !== existing.provider));
   const kept = moved ? undefined : existing;
@@ -141,6 +148,7 @@ export function planSetup(o: SetupOptions, env: NodeJS.ProcessEnv, platform: Nod
       scopes: p.scopes,
       imap,
       smtp,
+      ...saslOf(sasl ? saslRecord({ imap: sasl, smtp: sasl }) : kept?.sasl),
       store,
       ...(gpgRecipient ? { gpgRecipient } : {}),
       redirectUri,
@@ -151,6 +159,7 @@ export function planSetup(o: SetupOptions, env: NodeJS.ProcessEnv, platform: Nod
     flow,
     port: o.port ? port(o.port, '--port') : undefined,
     verify: o.verify !== false,
+    ...(sasl ? { sasl } : {}),
     ...(clientSecret ? { clientSecret } : {}),
   };
 }
@@ -163,6 +172,8 @@ export function wantsDetection(o: SetupOptions): boolean {
   if (o.provider && o.provider !== 'microsoft365') return false;
   return !(o.cloud && (o.tenant || o.authority));
 }
+
+const saslOf = (sasl: Account['sasl']) => (sasl ? { sasl } : {});
 
 function port(v: string, flag: string): number {
   const n = Number(v);

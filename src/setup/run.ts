@@ -1,7 +1,9 @@
 import type { Account } from '../account.js';
 import type { Deps } from '../deps.js';
 import { ExitCode, UserError } from '../errors.js';
-import { findAccount, readAccounts } from '../store/accounts.js';
+import { mechanismOf, saslAfterLogins, SASL_NAME, type SaslChoices, type SaslMechanism } from '../auth/sasl.js';
+import { findAccount, readAccounts, updateAccounts, upsertAccount } from '../store/accounts.js';
+import type { LoginResult } from '../verify/login.js';
 import { openStore, storeName } from '../store/open-store.js';
 import type { Detection } from '../providers/detect.js';
 import type { SecretStore } from '../store/secret-store.js';
@@ -56,16 +58,20 @@ export async function runSetup(d: Deps, o: SetupOptions): Promise<void> {
     ? `Signing in ${plan.signInUser} for the shared mailbox ${a.email} (${a.authority}, client ${a.clientId}, ${plan.flow} flow)\n`
     : `Signing in ${a.email} (${a.authority}, client ${a.clientId}, ${plan.flow} flow)\n`);
   const interactive = d.isTTY && !o.yes;
-  const { account, accessToken, expiresAt } = await signInAccount(d, plan, store, interactive);
-  d.stderr.write(`Signed in. Stored the refresh token in the ${storeName(account)} as "${account.name}".\n`);
-  if (plan.verify) await verifyBeforeWriting(d, account, accessToken, expiresAt, o.clients);
-  const written = await writeClients(d, account, o, interactive);
+  const signedIn = await signInAccount(d, plan, store, interactive);
+  const { accessToken, expiresAt } = signedIn;
+  d.stderr.write(`Signed in. Stored the refresh token in the ${storeName(signedIn.account)} as "${signedIn.account.name}".\n`);
+  // The logins decide which SASL mechanism the blocks use; it is recorded before any block is written.
+  const account = plan.verify ? await verifyBeforeWriting(d, signedIn.account, accessToken, expiresAt, o.clients, plan.sasl) : signedIn.account;
+  const { written, refused } = await writeClients(d, account, o, interactive);
   d.stderr.write(
     `\nSummary for ${account.name}:\n` +
       `  refresh token: ${storeName(account, true)}\n` +
       (written.length ? written.map((w) => `  ${w}\n`).join('') : '  no mail-client config written (later: mailoauth config ACCOUNT --client NAME --write)\n') +
       `  mail clients get a fresh token with: ${d.selfPath} token ${account.name}\n`,
   );
+  // The programs that could not log in were left out; the others are written. Say so, and fail.
+  if (refused.length) throw new UserError(ExitCode.Usage, refused.map((e) => e.message).join('\n'), refused.map((e) => e.fix).join('\n'));
 }
 
 /**
@@ -144,13 +150,16 @@ const SENDERS = ['msmtp', 'mutt', 'neomutt', 'aerc', 'git-send-email', 's-nail']
  * An IMAP failure stops setup; an SMTP failure stops it only when a chosen client sends mail,
  * otherwise it is reported with its fix and setup goes on. The token stays stored either way.
  */
-async function verifyBeforeWriting(d: Deps, account: Account, token: string, expiresAt: number, clients: string | undefined): Promise<void> {
+async function verifyBeforeWriting(d: Deps, account: Account, token: string, expiresAt: number, clients: string | undefined, sasl: SaslMechanism | undefined): Promise<Account> {
   const { checkAccount, checkOptions, formatVerifyReport } = await import('../commands/verify.js');
-  const run = await checkAccount(d, account, token, ['imap', 'smtp'], checkOptions({}, d.env));
+  const opts = checkOptions({}, d.env);
+  // --sasl: the servers must offer it; otherwise what they offer decides (XOAUTH2 first, the account's earlier choice before that).
+  for (const p of ['imap', 'smtp'] as const) opts[p].sasl = sasl ? { require: sasl } : { prefer: account.sasl?.[p] };
+  const run = await checkAccount(d, account, token, ['imap', 'smtp'], opts);
   d.stderr.write(formatVerifyReport(run, expiresAt));
   const sends = (clients ?? '').split(',').some((c) => SENDERS.includes(c.trim()));
   const fatal = run.results.flatMap((r) => (!r.ok && (r.protocol === 'imap' || sends) ? [r] : []));
-  if (fatal.length === 0) return;
+  if (fatal.length === 0) return recordSasl(d, account, run.results);
   const which = fatal.map((r) => (r.protocol === 'imap' ? 'IMAP' : 'SMTP')).join(' and ');
   throw new UserError(
     fatal.some((r) => r.diagnosis.exit === ExitCode.LoginRejected) ? ExitCode.LoginRejected : ExitCode.Unavailable,
@@ -159,15 +168,42 @@ async function verifyBeforeWriting(d: Deps, account: Account, token: string, exp
   );
 }
 
+/**
+ * The mechanisms the logins used become the account's (accounts.json, before any block is written):
+ * a server offering no XOAUTH2 but OAUTHBEARER gets OAUTHBEARER blocks.
+ */
+async function recordSasl(d: Deps, account: Account, results: LoginResult[]): Promise<Account> {
+  const used = Object.fromEntries(results.flatMap((r) => (r.ok ? [[r.protocol, (r.protocol === 'imap' ? r.imap : r.smtp).sasl.mechanism]] : []))) as SaslChoices;
+  const sasl = saslAfterLogins(account.sasl, used);
+  if (JSON.stringify(sasl) === JSON.stringify(account.sasl)) return account;
+  const next: Account = { ...account, sasl };
+  if (!sasl) delete next.sasl;
+  await updateAccounts(d.env, (f) => upsertAccount(f, next));
+  for (const p of ['imap', 'smtp'] as const) {
+    if (mechanismOf(next, p) !== mechanismOf(account, p)) {
+      d.stderr.write(`Note: ${account.name}'s ${p === 'imap' ? 'IMAP' : 'SMTP'} logins use ${SASL_NAME[mechanismOf(next, p)]} from now on (what the server offers); the configs written below use it.\n`);
+    }
+  }
+  return next;
+}
+
 /** The "write clients" step: the chosen clients (flag or the wizard's plan), per file the diff, a confirmation, the write. */
-async function writeClients(d: Deps, account: Account, o: SetupOptions, interactive: boolean): Promise<string[]> {
+async function writeClients(d: Deps, account: Account, o: SetupOptions, interactive: boolean): Promise<{ written: string[]; refused: UserError[] }> {
   const { applyClient, parseClients } = await import('../commands/apply-client.js');
   const { newBackupLedger } = await import('../clients/writer.js');
+  const { saslRefusal } = await import('../clients/sasl-support.js');
   const clients = o.clients !== undefined ? parseClients(o.clients) : [];
   const backups = newBackupLedger();
   const opts = { caFile: o.caFile, maildir: o.maildir, force: o.force };
   const done: string[] = [];
+  const refused: UserError[] = [];
   for (const client of clients) {
+    const cannot = saslRefusal(client, account);
+    if (cannot) {
+      refused.push(cannot);
+      done.push(`${client}: not written (it cannot log in with what the servers need; see below)`);
+      continue;
+    }
     const preview = applyClient(d, account, client, { ...opts, dryRun: true }, backups);
     for (const w of preview.warnings) d.stderr.write(`warning (${client}): ${w}\n`);
     if (!preview.changed) {
@@ -186,5 +222,5 @@ async function writeClients(d: Deps, account: Account, o: SetupOptions, interact
     const r = applyClient(d, account, client, opts, backups);
     done.push(`${client}: wrote ${r.path}${r.backupPath ? ` (backup ${r.backupPath})` : ''}`);
   }
-  return done;
+  return { written: done, refused };
 }

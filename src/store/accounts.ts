@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import type { Account } from '../account.js';
 import { assertHost, assertPort, checkAccountName, checkEmail } from '../account-name.js';
+import { SASL_MECHANISMS } from '../auth/sasl.js';
 import { ExitCode, UserError } from '../errors.js';
 import { accountsFile } from './paths.js';
 
@@ -51,11 +52,22 @@ function invalidField(a: Account): string | undefined {
       if (!TLS_MODES.has(ep.tls)) return `the ${what} TLS mode ${JSON.stringify(ep.tls)} is neither implicit nor starttls`;
     }
     if (!STORES.has(a.store)) return `the store ${JSON.stringify(a.store)} is not keychain, file or gpg`;
-    return undefined;
+    return invalidSasl(a.sasl);
   } catch (e) {
     if (e instanceof UserError) return e.message;
     throw e;
   }
+}
+
+/** `sasl`: absent, or an object naming a known mechanism for imap and/or smtp, nothing else. */
+function invalidSasl(sasl: unknown): string | undefined {
+  if (sasl === undefined) return undefined;
+  if (!sasl || typeof sasl !== 'object' || Array.isArray(sasl)) return `"sasl" ${JSON.stringify(sasl)} is not an object`;
+  for (const [protocol, m] of Object.entries(sasl)) {
+    if (protocol !== 'imap' && protocol !== 'smtp') return `"sasl" names ${JSON.stringify(protocol)}, neither imap nor smtp`;
+    if (!(SASL_MECHANISMS as readonly unknown[]).includes(m)) return `the ${protocol} SASL mechanism ${JSON.stringify(m)} is neither ${SASL_MECHANISMS.join(' nor ')}`;
+  }
+  return undefined;
 }
 
 function corrupt(path: string, why: string) {

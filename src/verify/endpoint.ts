@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { rootCertificates } from 'node:tls';
 import type { Endpoint, TlsMode } from '../account.js';
+import type { SaslPolicy } from '../auth/sasl.js';
 import type { MailProtocol } from '../diagnose/jwt.js';
 
 export interface MailCheckOptions {
@@ -15,6 +16,8 @@ export interface MailCheckOptions {
    * itself when no `ca` is given).
    */
   ca?: string | Buffer;
+  /** How the login picks its SASL mechanism; default: require the one the account's configs use. */
+  sasl?: SaslPolicy;
 }
 
 /** The well-known ports decide the TLS mode when a port is given; others keep the account's mode. */

@@ -1,6 +1,8 @@
 import type { Account } from '../account.js';
+import { mechanismOf } from '../auth/sasl.js';
 import { resolveEndpoint, trustedCas, withDeadline, type MailCheckOptions } from './endpoint.js';
 import { imapFailure, MailCheckError } from './failure.js';
+import { imapFlowUsing, type SaslUsed } from './sasl-login.js';
 
 export interface ImapCheck {
   host: string;
@@ -8,18 +10,21 @@ export interface ImapCheck {
   tls: 'implicit' | 'starttls';
   folders: string[];
   inbox: { messages: number; unseen: number };
+  sasl: SaslUsed;
 }
 
 /**
- * Log in with XOAUTH2 and look, read-only: LIST and STATUS INBOX (no SELECT, so no flag changes).
+ * Log in with the account's SASL mechanism (or as o.sasl says) and look, read-only: LIST and STATUS INBOX (no SELECT, so no flag changes).
  * Plain text is never used: STARTTLS is required on a starttls endpoint. Failures are thrown as
  * MailCheckError for diagnose/mail-errors.ts. imapflow is loaded here, never on the token path.
  */
-export async function verifyImap(account: Pick<Account, 'email' | 'imap'>, token: string, o: MailCheckOptions, env: NodeJS.ProcessEnv = process.env): Promise<ImapCheck> {
+export async function verifyImap(account: Pick<Account, 'email' | 'imap' | 'sasl'>, token: string, o: MailCheckOptions, env: NodeJS.ProcessEnv = process.env): Promise<ImapCheck> {
   const ep = resolveEndpoint('imap', account.imap, o);
   const { ImapFlow } = await import('imapflow');
+  let sasl: SaslUsed | undefined;
+  const Flow = imapFlowUsing(ImapFlow, o.sasl ?? { require: mechanismOf(account, 'imap') }, (u) => (sasl = u));
   const ca = trustedCas(o.ca, env);
-  const client = new ImapFlow({
+  const client = new Flow({
     host: ep.host,
     port: ep.port,
     secure: ep.tls === 'implicit',
@@ -43,6 +48,7 @@ export async function verifyImap(account: Pick<Account, 'email' | 'imap'>, token
       ...ep,
       folders: list.map((m) => m.path),
       inbox: { messages: (st && st.messages) || 0, unseen: (st && st.unseen) || 0 },
+      sasl: sasl!,
     };
   })();
   try {

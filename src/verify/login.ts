@@ -1,4 +1,5 @@
 import type { Account, Endpoint } from '../account.js';
+import { SASL_NAME } from '../auth/sasl.js';
 import type { Finding } from '../diagnose/finding.js';
 import type { MailProtocol, TokenInspection } from '../diagnose/jwt.js';
 import { diagnoseMailFailure, diagnosisDetails, type MailDiagnosis } from '../diagnose/mail-errors.js';
@@ -53,13 +54,19 @@ export function loginSummary(r: LoginResult & { ok: true }): string {
     const { folders, inbox } = r.imap;
     return `${folders.length} folder${folders.length === 1 ? '' : 's'}, INBOX ${inbox.messages} / unseen ${inbox.unseen}`;
   }
-  return `AUTH XOAUTH2 ok${r.smtp.sent ? `; test message to ${r.smtp.sent.to} accepted (${r.smtp.sent.response})` : ''}`;
+  return `AUTH ${SASL_NAME[r.smtp.sasl.mechanism]} ok${r.smtp.sent ? `; test message to ${r.smtp.sent.to} accepted (${r.smtp.sent.response})` : ''}`;
+}
+
+/** The SASL line under a successful login: the mechanism used (IMAP; SMTP's summary says it) and what the server offered. */
+export function saslSummary(r: LoginResult & { ok: true }): string {
+  const { mechanism, offered } = r.protocol === 'imap' ? r.imap.sasl : r.smtp.sasl;
+  return `${r.protocol === 'imap' ? `AUTH ${SASL_NAME[mechanism]} ok; ` : ''}the server offers ${offered.join(' ') || 'no SASL mechanism'}`;
 }
 
 /** The result as a doctor/verify row. */
 export function loginFinding(r: LoginResult): Finding {
   const check = `${LABEL[r.protocol]} login`;
-  if (r.ok) return { level: 'ok', check, detail: `${where(r)}: ${loginSummary(r)}` };
+  if (r.ok) return { level: 'ok', check, detail: `${where(r)}: ${loginSummary(r)}\n        ${saslSummary(r)}` };
   const d = r.diagnosis;
   const more = diagnosisDetails(d).map((l) => `\n        ${l}`).join('');
   return { level: 'fail', check, detail: `${where(r)}: ${d.cause}${more}`, fix: d.fix, exit: d.exit };

@@ -343,18 +343,18 @@ export function neomuttBatch(env: UserEnv, timeoutSec = 30): Promise<ToolResult>
   return runTool('script', ['-qec', `neomutt -e 'set sleep_time = 0' -e 'push <exit>'`, '/dev/null'], { ...env, TERM: 'xterm' }, { timeoutSec });
 }
 
-/** neomutt as a person runs it, in tmux; resolves with the screen once every subject shows, then quits it. */
-export async function neomuttInTmux(env: UserEnv, subjects: string[], timeoutMs = 30_000): Promise<{ screen: string; exit: string }> {
+/** neomutt (or mutt) as a person runs it, in tmux; resolves with the screen once every subject shows, then quits it. */
+export async function neomuttInTmux(env: UserEnv, subjects: string[], timeoutMs = 30_000, program: 'neomutt' | 'mutt' = 'neomutt'): Promise<{ screen: string; exit: string }> {
   const dir = mkdtempSync(join(tmpdir(), 'mailoauth-e2e-tmux-'));
-  const tmux = new TmuxSession(`neomutt-${Date.now()}`, dir);
+  const tmux = new TmuxSession(`${program}-${Date.now()}`, dir);
   try {
-    tmux.start(['neomutt'], { ...env, TERM: 'xterm-256color' });
+    tmux.start([program], { ...env, TERM: 'xterm-256color' });
     const end = Date.now() + timeoutMs;
     let screen = '';
     while (!subjects.every((s) => screen.includes(s))) {
       screen = tmux.screen();
-      if (/EXIT=\d+/.test(screen)) throw new Error(`neomutt exited before listing the inbox:\n${screen}`);
-      if (Date.now() > end) throw new Error(`neomutt never listed ${subjects.join(', ')} within ${timeoutMs} ms; the screen:\n${screen}`);
+      if (/EXIT=\d+/.test(screen)) throw new Error(`${program} exited before listing the inbox:\n${screen}`);
+      if (Date.now() > end) throw new Error(`${program} never listed ${subjects.join(', ')} within ${timeoutMs} ms; the screen:\n${screen}`);
       await sleep(150);
     }
     tmux.keys('q');

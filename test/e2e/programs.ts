@@ -16,6 +16,7 @@ export const IMAPSYNC = process.env.MAILOAUTH_IMAPSYNC
 
 const VERSIONS = {
   aerc: { cmd: 'aerc', args: ['-v'], re: /aerc (\d+\.\d+\.\d+)/, label: (v: string) => `aerc ${v}` },
+  mutt: { cmd: 'mutt', args: ['-v'], re: /^Mutt (\d+\.\d+\.\d+)/m, label: (v: string) => `mutt ${v}` },
   getmail: { cmd: 'getmail', args: ['--version'], re: /getmail (\d+\.\d+(?:\.\d+)?)/, label: (v: string) => `getmail ${v}` },
   'git-send-email': { cmd: 'git', args: ['--version'], re: /git version (\d+\.\d+\.\d+)/, label: (v: string) => `git send-email ${v}` },
   's-nail': { cmd: 's-nail', args: ['-V'], re: /s-nail v(\d+\.\d+\.\d+)/, label: (v: string) => `s-nail ${v}` },

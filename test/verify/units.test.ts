@@ -77,7 +77,7 @@ describe('verify decisions', () => {
 
   const ep = { host: 'h', port: 1, tls: 'implicit' as const };
   const failed = (exit: ExitCode): LoginResult => ({ protocol: 'imap', ok: false, endpoint: ep, ms: 1, diagnosis: { id: 'x', exit, cause: '', fix: '', said: '', fromServer: true } });
-  const ok: LoginResult = { protocol: 'smtp', ok: true, endpoint: ep, ms: 1, smtp: { ...ep, authenticated: true } };
+  const ok: LoginResult = { protocol: 'smtp', ok: true, endpoint: ep, ms: 1, smtp: { ...ep, authenticated: true, sasl: { mechanism: 'xoauth2', offered: ['XOAUTH2'] } } };
   it.each([
     [[ok], ExitCode.Ok],
     [[failed(ExitCode.Unavailable), ok], ExitCode.Unavailable],
