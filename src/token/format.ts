@@ -1,4 +1,4 @@
-import type { AccessRecord } from './store/records.js';
+import type { AccessRecord } from '../store/records.js';
 
 export interface TokenOptions {
   xoauth2?: boolean;
