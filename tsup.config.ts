@@ -24,13 +24,13 @@ export default defineConfig({
   // cli.cjs itself is only the entry and the runtime-cache hit of `token`; token.cjs (required by
   // main.ts) the rest of the token path (stores, refresh, alerts): a cache hit parses 17 KB and loads
   // no D-Bus, keyring, gpg or lock code (bench: issue 14).
-  entry: { cli: 'src/main.ts', token: 'src/token-main.ts', commands: 'src/cli.ts', msal: 'src/auth/msal-bundle.ts' },
+  entry: { cli: 'src/main.ts', token: 'src/token/main.ts', commands: 'src/cli-main.ts', msal: 'src/auth/msal-bundle.ts' },
   noExternal: ['@azure/msal-node'],
   esbuildPlugins: [{
     name: 'commands-apart',
     setup(build) {
-      // main.ts's import('./cli.js') loads the other file instead of bundling it.
-      build.onResolve({ filter: /^\.\/cli\.js$/ }, (args) => (args.importer.endsWith('main.ts') ? { path: './commands.cjs', external: true } : undefined));
+      // main.ts's import('./cli-main.js') loads the other file instead of bundling it.
+      build.onResolve({ filter: /^\.\/cli-main\.js$/ }, (args) => (args.importer.endsWith('/src/main.ts') ? { path: './commands.cjs', external: true } : undefined));
       build.onResolve({ filter: /^@azure\/msal-node$/ }, () => ({ path: require.resolve('@azure/msal-node') }));
       build.onResolve({ filter: /^jsonwebtoken$/ }, () => ({ path: resolve('src/auth/jsonwebtoken-stub.ts') }));
     },

@@ -1,18 +1,22 @@
 import type { Readable, Writable } from 'node:stream';
-import { dnsServersFromEnv, networkDetectIo, type DetectIo } from './providers/detect.js';
-import { inquirerPrompter, type Prompter } from './ui/prompter.js';
+import type { DetectIo } from './providers/detect.js';
+import type { Tuning } from './tuning.js';
+import type { Prompter } from './ui/prompter.js';
 
 /**
- * The edges of the program, built once in cli.ts and passed down: tests build it from temp dirs and
- * local servers instead of mocking our own code.
+ * The edges of the program, built once by the composition root (real-deps.ts) and passed down:
+ * tests build it from temp dirs and local servers (test/helpers/test-deps.ts) instead of mocking our
+ * own code. Only types here, so any module may import it without pulling the root in.
  */
 export interface Deps {
   stdout: Writable;
   stderr: Writable;
   stdin: Readable;
-  /** stdin and stderr are terminals (prompts, spinners). */
-  isTTY: boolean;
+  /** stdin and stderr are terminals: a person can be asked (prompts), and spinners may draw. */
+  canPrompt: boolean;
+  /** HOME, XDG_*, DBUS_SESSION_BUS_ADDRESS, BROWSER...: where things are. The MAILOAUTH_* knobs are in `tuning`. */
   env: NodeJS.ProcessEnv;
+  tuning: Tuning;
   now(): number;
   /** Absolute path of the running mailoauth executable (written into client configs). */
   selfPath: string;
@@ -21,27 +25,4 @@ export interface Deps {
   prompt: Prompter;
   /** MX and OpenID lookups for provider detection. */
   detectIo: DetectIo;
-}
-
-export function realDeps(debug = false): Deps {
-  return {
-    stdout: process.stdout,
-    stderr: process.stderr,
-    stdin: process.stdin,
-    isTTY: Boolean(process.stdin.isTTY && process.stderr.isTTY),
-    env: process.env,
-    now: () => Date.now(),
-    selfPath: process.argv[1] ?? 'mailoauth',
-    debug,
-    prompt: inquirerPrompter(process.stdin, process.stderr),
-    detectIo: networkDetectIo({ dnsServers: dnsServersFromEnv(process.env) }),
-  };
-}
-
-/** Milliseconds from an env knob (tests shorten timeouts this way), else the default. */
-export function envMs(env: NodeJS.ProcessEnv, name: string, fallback: number): number {
-  const v = env[name];
-  if (v === undefined || v === '') return fallback;
-  const n = Number(v);
-  return Number.isFinite(n) && n >= 0 ? n : fallback;
 }

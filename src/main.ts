@@ -1,13 +1,13 @@
 import { createRequire } from 'node:module';
 import { becomeHomeOwner } from './home-owner.js';
 import { exitWhenFlushed, report } from './report.js';
-import { cacheHitOutput } from './token-cache-hit.js';
-import { tokenInvocation } from './token-invocation.js';
+import { cacheHitOutput } from './token/cache-hit.js';
+import { tokenInvocation } from './token/invocation.js';
 
 /**
  * The executable's entry. `mailoauth token ACCOUNT [--xoauth2|--json] [--debug]`, run by mail clients
  * on every connect, is recognised first. A runtime-cache hit is answered right here, from a file in
- * memory (token-cache-hit.ts): this bundle holds little else, so that costs barely more than
+ * memory (token/cache-hit.ts): this bundle holds little else, so that costs barely more than
  * starting Node. Any other token call loads the token command (token.cjs); anything else, including
  * a malformed token call, the commander wiring (commands.cjs), which owns help and usage errors.
  * (No top-level await: the bundle is CommonJS, see tsup.config.ts.)
@@ -25,7 +25,7 @@ if (hit !== undefined) {
   exitWhenFlushed(0);
 } else if (inv) {
   // require, not import(): a dynamic import() of token.cjs would start Node's ESM loader (~30 ms).
-  (createRequire(import.meta.url)('./token.cjs') as typeof import('./token-main.js')).runToken(inv);
+  (createRequire(import.meta.url)('./token.cjs') as typeof import('./token/main.js')).runToken(inv);
 } else {
-  void import('./cli.js');
+  void import('./cli-main.js');
 }

@@ -2,7 +2,7 @@
  * TEST-ONLY hook for the crash tests (test/reliability/crash.test.ts): with
  * `MAILOAUTH_TEST_PAUSE_AT=<point>` a refresh stops at that point, says `paused:<point>` on stderr and
  * waits, so a test can `kill -9` it exactly there. Called only on the refresh path, never on a cache
- * hit; unset, it costs one environment lookup.
+ * hit; unset, it costs one comparison (the knob is read once, into Tuning).
  *
  * Points, in the order a refresh passes them:
  *  - before-request     refresh token read, MSAL about to ask the identity platform
@@ -12,8 +12,8 @@
  */
 export type PausePoint = 'before-request' | 'after-response' | 'after-refresh-token' | 'after-store';
 
-export async function testPause(env: NodeJS.ProcessEnv, point: PausePoint): Promise<void> {
-  if (env.MAILOAUTH_TEST_PAUSE_AT !== point) return;
+export async function testPause(at: PausePoint | undefined, point: PausePoint): Promise<void> {
+  if (at !== point) return;
   process.stderr.write(`paused:${point}\n`);
   // A pending timer keeps the process alive (a bare unresolved promise would let Node exit); bounded
   // so a forgotten paused process ends by itself.

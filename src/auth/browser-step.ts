@@ -1,18 +1,6 @@
 import type { Deps } from '../deps.js';
-import { envMs } from '../deps.js';
 import { startLoopbackListener } from './loopback-listener.js';
 import { openBrowser } from './open-browser.js';
-
-/**
- * How long the browser flow waits for the platform to send the browser back. Short on purpose: when the
- * platform refuses the request it shows the error on its own page and never comes back, so waiting
- * longer only delays the offer of another way to sign in (setup offers paste and device code then).
- */
-export const BROWSER_WAIT_MS = 120_000;
-
-export function browserWaitMs(env: NodeJS.ProcessEnv): number {
-  return envMs(env, 'MAILOAUTH_BROWSER_TIMEOUT_MS', BROWSER_WAIT_MS);
-}
 
 export interface BrowserStepRequest {
   /** Who should sign in (shown, and the login hint). */
@@ -34,7 +22,7 @@ export interface BrowserStepRequest {
  */
 export async function browserStep(d: Deps, req: BrowserStepRequest): Promise<{ code: string; iss?: string; redirectUri: string }> {
   const host = new URL(req.redirectBase).hostname === 'localhost' ? 'localhost' : '127.0.0.1';
-  const waitMs = browserWaitMs(d.env);
+  const waitMs = d.tuning.browserWaitMs;
   const listener = await startLoopbackListener({ host, port: req.port, state: req.state, timeoutMs: waitMs });
   try {
     const url = await req.authorizeUrl(listener.redirectUri);

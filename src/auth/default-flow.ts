@@ -1,5 +1,5 @@
 import { knownClient, type Provider } from '../providers/table.js';
-import type { Flow } from './signin.js';
+import type { Flow } from './flow.js';
 
 /** Device code where no local browser can reach a loopback listener (SSH, no display); else the browser. */
 export function defaultFlow(env: NodeJS.ProcessEnv, platform: NodeJS.Platform): Flow {

@@ -1,5 +1,5 @@
 import type { INetworkModule, NetworkRequestOptions, NetworkResponse } from '@azure/msal-node';
-import { envMs } from '../deps.js';
+import type { Tuning } from '../tuning.js';
 import { DEFAULT_RETRY, nextDelay, parseRetryAfter, type Outcome, type RetryPolicy } from './retry-policy.js';
 import { httpRequest, type RawResponse } from './http-request.js';
 
@@ -101,16 +101,12 @@ export class RecordingHttpClient implements INetworkModule {
   }
 }
 
-/** The client every identity-platform call uses: deadline and retries from the env knobs tests shorten. */
-export function httpClientFromEnv(env: NodeJS.ProcessEnv, log?: (line: string) => void): RecordingHttpClient {
+/** The client every identity-platform call uses: deadline and retries from the knobs tests shorten. */
+export function httpClientFor(t: Pick<Tuning, 'http'>, log?: (line: string) => void): RecordingHttpClient {
   return new RecordingHttpClient({
-    timeoutMs: envMs(env, 'MAILOAUTH_HTTP_TIMEOUT_MS', 10_000),
+    timeoutMs: t.http.timeoutMs,
     log,
-    retry: {
-      attempts: Math.max(1, Math.floor(envMs(env, 'MAILOAUTH_HTTP_ATTEMPTS', 3))),
-      baseDelayMs: envMs(env, 'MAILOAUTH_RETRY_BASE_MS', 400),
-      maxRetryAfterMs: envMs(env, 'MAILOAUTH_MAX_RETRY_AFTER_MS', 10_000),
-    },
+    retry: { attempts: t.http.attempts, baseDelayMs: t.http.retryBaseMs, maxRetryAfterMs: t.http.maxRetryAfterMs },
   });
 }
 

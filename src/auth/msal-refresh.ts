@@ -5,7 +5,7 @@ import type { SecretStore } from '../store/secret-store.js';
 import { testPause } from '../test-pause.js';
 import { classifyAuthError } from './classify.js';
 import { createMsal } from './msal.js';
-import type { RefreshDeps } from './refresh.js';
+import type { RefreshDeps } from './refresher.js';
 import { requestScopes } from './scopes.js';
 
 /**
@@ -31,12 +31,12 @@ export async function refreshWithMsal(d: RefreshDeps, account: Account, store: S
     cache,
     authorityMetadata: account.authorityMetadata,
     persist: async (s) => {
-      await testPause(d.env, 'after-response');
+      await testPause(d.tuning.testPauseAt, 'after-response');
       await store.set(msalKey(account.name), s);
       d.log?.('stored the refresh token');
-      await testPause(d.env, 'after-refresh-token');
+      await testPause(d.tuning.testPauseAt, 'after-refresh-token');
     },
-    env: d.env,
+    tuning: d.tuning,
     log: d.log,
   });
   const ctx = { account: account.name, email: account.email, clientId: account.clientId, authority: account.authority };
@@ -46,7 +46,7 @@ export async function refreshWithMsal(d: RefreshDeps, account: Account, store: S
     const accounts = await msal.pca.getTokenCache().getAllAccounts();
     const who = accounts.find((a) => a.homeAccountId === account.homeAccountId) ?? accounts[0];
     if (!who) throw new UserError(ExitCode.ReloginNeeded, `The token cache for ${account.name} holds no signed-in account.`, `mailoauth setup --reauth ${account.name}`);
-    await testPause(d.env, 'before-request');
+    await testPause(d.tuning.testPauseAt, 'before-request');
     result = await msal.pca.acquireTokenSilent({ account: who, scopes: requestScopes(account.scopes), forceRefresh: true });
   } catch (e) {
     throw classifyAuthError(e, msal.http.last, ctx, true);

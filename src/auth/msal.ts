@@ -1,6 +1,7 @@
 import type { Configuration, ICachePlugin, PublicClientApplication } from '@azure/msal-node';
 import { hasRefreshToken, trimMsalCache } from '../store/records.js';
-import { httpClientFromEnv, type RecordingHttpClient } from './http-client.js';
+import type { Tuning } from '../tuning.js';
+import { httpClientFor, type RecordingHttpClient } from './http-client.js';
 import { msalNode } from './msal-module.js';
 
 export interface MsalOptions {
@@ -16,7 +17,7 @@ export interface MsalOptions {
   persist?: (serialized: string) => Promise<void>;
   /** The OpenID document saved at sign-in: lets a refresh skip the discovery request. */
   authorityMetadata?: string;
-  env: NodeJS.ProcessEnv;
+  tuning: Pick<Tuning, 'http'>;
   log?: (line: string) => void;
 }
 
@@ -41,7 +42,7 @@ export function createMsal(o: MsalOptions): MsalSession {
       await o.persist?.(next);
     },
   };
-  const http = httpClientFromEnv(o.env, o.log);
+  const http = httpClientFor(o.tuning, o.log);
   const host = new URL(o.authority).host;
   const config: Configuration = {
     auth: {

@@ -1,5 +1,4 @@
 import type { Deps } from '../deps.js';
-import { envMs } from '../deps.js';
 import { ExitCode, UserError } from '../errors.js';
 import { startSpinner } from '../ui/spinner.js';
 import { terminalSafe } from '../ui/terminal-text.js';
@@ -73,10 +72,9 @@ export async function deviceFlow(d: Deps, http: RecordingHttpClient, ctx: OAuth2
       `${s.verificationUriComplete ? `\n(or open ${terminalSafe(s.verificationUriComplete)}, which carries the code)` : ''}\n\n`,
   );
   // Tests shorten the wait between polls; never below what the server asked for in production.
-  const floorMs = envMs(d.env, 'MAILOAUTH_DEVICE_POLL_MS', Number.NaN);
-  let intervalMs = Number.isNaN(floorMs) ? s.intervalS * 1000 : floorMs;
+  let intervalMs = d.tuning.devicePollMs ?? s.intervalS * 1000;
   const deadline = d.now() + s.expiresInS * 1000;
-  const spinner = startSpinner(d.stderr, d.isTTY, `Waiting for you to approve the sign-in (code ${terminalSafe(s.userCode)})... Ctrl-C cancels`);
+  const spinner = startSpinner(d.stderr, d.canPrompt, `Waiting for you to approve the sign-in (code ${terminalSafe(s.userCode)})... Ctrl-C cancels`);
   let cancelled = false;
   const onSigint = () => {
     cancelled = true;

@@ -1,5 +1,6 @@
 import { createHash, randomBytes } from 'node:crypto';
 import type { Account, OAuth2Endpoints } from '../account.js';
+import { debugLog } from '../debug-log.js';
 import type { Deps } from '../deps.js';
 import { isOwnClient, providerById, type OAuth2Row } from '../providers/table.js';
 import { ExitCode, UserError } from '../errors.js';
@@ -7,7 +8,7 @@ import { oauth2Key, parseOAuth2, serializeOAuth2 } from '../store/records.js';
 import { browserStep } from './browser-step.js';
 import { checkCallbackIssuer } from './callback-issuer.js';
 import { discoverEndpoints } from './discovery.js';
-import { httpClientFromEnv, type RecordingHttpClient } from './http-client.js';
+import { httpClientFor, type RecordingHttpClient } from './http-client.js';
 import { NoBrowserAnswer } from './loopback-listener.js';
 import { deviceFlow } from './oauth2-device.js';
 import { classifyOAuth2Error, clientSecretFor, pageErrorsFix, tokenRequest, type OAuth2ErrorContext, type TokenReply } from './oauth2.js';
@@ -56,8 +57,7 @@ export const oauth2Protocol: SignInProtocol = {
     if (!e.issuer) {
       throw new UserError(ExitCode.Usage, 'This provider needs its endpoints: an --issuer to discover them, or --authorization-endpoint and --token-endpoint.', 'e.g. mailoauth setup --provider oidc --issuer https://sso.example.org/realms/mail ...');
     }
-    const log = d.debug ? (l: string) => d.stderr.write(`mailoauth: ${l}\n`) : undefined;
-    const found = await discoverEndpoints(httpClientFromEnv(d.env, log), e.issuer);
+    const found = await discoverEndpoints(httpClientFor(d.tuning, debugLog(d)), e.issuer);
     d.stderr.write(`Discovered ${e.issuer}: ${found.deviceAuthorizationEndpoint ? 'device code and browser sign-in' : 'browser sign-in (no device code)'}.\n`);
     return { ...account, oauth2: { ...found, ...definedOnly(e) } };
   },
@@ -72,8 +72,7 @@ export const oauth2Protocol: SignInProtocol = {
     const kept = own && !req.clientSecret ? parseOAuth2(await req.store.get(oauth2Key(a.name)))?.clientSecret : undefined;
     const ownSecret = req.clientSecret ?? kept;
     const secret = clientSecretFor(a, ownSecret);
-    const log = d.debug ? (l: string) => d.stderr.write(`mailoauth: ${l}\n`) : undefined;
-    const http = httpClientFromEnv(d.env, log);
+    const http = httpClientFor(d.tuning, debugLog(d));
     const ctx: OAuth2ErrorContext = { account: a.name, email: req.signInUser, provider: a.provider, clientId: a.clientId, tokenEndpoint: e.tokenEndpoint, stage: 'signin' };
     const scopes = signInScopes(a, row);
     const reply = req.flow === 'device'

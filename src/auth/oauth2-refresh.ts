@@ -2,9 +2,9 @@ import type { Account } from '../account.js';
 import { ExitCode, UserError } from '../errors.js';
 import { oauth2Key, parseOAuth2, serializeOAuth2, type AccessRecord } from '../store/records.js';
 import type { SecretStore } from '../store/secret-store.js';
-import { httpClientFromEnv } from './http-client.js';
+import { httpClientFor } from './http-client.js';
 import { clientSecretFor, tokenRequest } from './oauth2.js';
-import type { RefreshDeps } from './refresh.js';
+import type { RefreshDeps } from './refresher.js';
 
 /**
  * The plain-OAuth2 adapter (Google): a refresh_token grant at the account's token endpoint. A reply
@@ -21,7 +21,7 @@ export async function refreshWithOAuth2(d: RefreshDeps, account: Account, store:
       `mailoauth setup --reauth ${account.name}`,
     );
   }
-  const http = httpClientFromEnv(d.env, d.log);
+  const http = httpClientFor(d.tuning, d.log);
   const secret = clientSecretFor(account, rec.clientSecret);
   d.log?.('asking the provider for a new access token');
   const reply = await tokenRequest(

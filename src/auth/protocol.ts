@@ -2,7 +2,7 @@ import type { Account } from '../account.js';
 import type { Deps } from '../deps.js';
 import type { SecretStore } from '../store/secret-store.js';
 import type { SignedInIdentity } from './identity.js';
-import type { Flow } from './signin.js';
+import type { Flow } from './flow.js';
 
 /**
  * THE PROTOCOL SEAM. Every way of getting tokens — MSAL for Microsoft's identity platform, standards
@@ -29,6 +29,7 @@ import type { Flow } from './signin.js';
  *
  * Setup then commits in one order for every protocol (src/setup/commit.ts): the secrets, then the
  * access record, then the account's metadata — an interruption leaves the old account or the new one.
+ * The adapters are registered in src/auth/protocols.ts.
  */
 export type ProtocolId = NonNullable<Account['auth']>;
 
@@ -64,15 +65,4 @@ export interface SignInProtocol {
   prepare?(d: Deps, account: SignInRequest['account']): Promise<SignInRequest['account']>;
   /** Step 3. */
   signIn(d: Deps, req: SignInRequest): Promise<SignInOutcome>;
-}
-
-/** Loaded only when a sign-in runs, and only the adapter the account needs (MSAL costs ~60 ms to load). */
-const PROTOCOLS: Record<ProtocolId, () => Promise<SignInProtocol>> = {
-  msal: async () => (await import('./msal-protocol.js')).msalProtocol,
-  oauth2: async () => (await import('./oauth2-protocol.js')).oauth2Protocol,
-};
-
-/** The adapter an account signs in with; accounts written before there was a choice are MSAL's. */
-export function protocolFor(a: Pick<Account, 'auth'>): Promise<SignInProtocol> {
-  return (PROTOCOLS[a.auth ?? 'msal'] ?? PROTOCOLS.msal)();
 }

@@ -1,6 +1,6 @@
 import { ExitCode, UserError } from '../errors.js';
 import type { KnownClient } from '../providers/table.js';
-import type { Flow } from './signin.js';
+import type { Flow } from './flow.js';
 
 /**
  * Which redirect URI a sign-in sends, decided before any request: the identity platform shows an

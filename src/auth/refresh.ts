@@ -1,18 +1,15 @@
 import type { Account } from '../account.js';
-import { envMs } from '../deps.js';
 import { updateAccounts } from '../store/accounts.js';
 import { withLock } from '../store/lock.js';
 import { ExitCode, UserError } from '../errors.js';
 import { learnLifetime } from '../reauth/reauth-date.js';
 import { accessKey, decideForcedUnderLock, decideUnderLock, parseAccess, serializeAccess, type AccessRecord } from '../store/records.js';
 import type { SecretStore } from '../store/secret-store.js';
+import type { RefreshDeps } from './refresher.js';
 import { refresherFor } from './refreshers.js';
 
-export interface RefreshDeps {
-  env: NodeJS.ProcessEnv;
-  now(): number;
-  log?: (line: string) => void;
-}
+/** How a refresh under the lock ended: this process refreshed, or a peer did while it queued. */
+export type LockedRefresh = { kind: 'refreshed' | 'peer-refreshed'; rec: AccessRecord };
 
 /**
  * The slow path of `mailoauth token`: one refresh per account at a time, across processes.
@@ -22,16 +19,14 @@ export interface RefreshDeps {
  * The protocol (MSAL, plain OAuth2) is the account's adapter's business: it stores a rotated refresh
  * token before it returns; this stores the access record before the caller prints it.
  */
-export async function refreshUnderLock(d: RefreshDeps, account: Account, store: SecretStore, seen?: AccessRecord, o: { force?: boolean } = {}): Promise<AccessRecord> {
-  const waitMs = envMs(d.env, 'MAILOAUTH_LOCK_WAIT_MS', 90_000);
-  const staleMs = envMs(d.env, 'MAILOAUTH_LOCK_STALE_MS', 10_000);
-  d.log?.('waiting for the refresh lock');
-  return withLock(d.env, `token-${account.name}`, { waitMs, staleMs }, async () => {
-    d.log?.('holding the refresh lock');
+export async function refreshUnderLock(d: RefreshDeps, account: Account, store: SecretStore, seen?: AccessRecord, o: { force?: boolean } = {}): Promise<LockedRefresh> {
+  d.log?.('lock: waiting for the refresh lock');
+  return withLock(d.env, `token-${account.name}`, d.tuning.lock, async (): Promise<LockedRefresh> => {
+    d.log?.('lock: holding the refresh lock');
     const again = (o.force ? decideForcedUnderLock : decideUnderLock)(parseAccess(await store.get(accessKey(account.name))), seen, d.now());
     if ('use' in again) {
-      d.log?.('another process refreshed while we waited; using its token');
-      return again.use;
+      d.log?.('lock: another process refreshed while we waited; using its token');
+      return { kind: 'peer-refreshed', rec: again.use };
     }
     const refresh = await refresherFor(account)();
     const rec = await refresh(d, account, store).catch(async (e: unknown) => {
@@ -45,7 +40,7 @@ export async function refreshUnderLock(d: RefreshDeps, account: Account, store: 
       ...f,
       accounts: f.accounts.map((a) => (a.name === account.name ? { ...a, lastRefreshAt: new Date(d.now()).toISOString() } : a)),
     })).then(() => d.log?.('recorded the refresh time'), (e) => d.log?.(`could not record the refresh time: ${(e as Error).message}`));
-    return rec;
+    return { kind: 'refreshed', rec };
   });
 }
 

@@ -1,5 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import type { AuthenticationResult } from '@azure/msal-node';
+import { debugLog } from '../debug-log.js';
+import type { Flow } from './flow.js';
 import type { Deps } from '../deps.js';
 import { ExitCode, UserError } from '../errors.js';
 import { browserStep } from './browser-step.js';
@@ -12,7 +14,6 @@ import { requestScopes } from './scopes.js';
 import { startSpinner, type Spinner } from '../ui/spinner.js';
 import { terminalSafe } from '../ui/terminal-text.js';
 
-export type Flow = 'device' | 'browser' | 'paste';
 
 export interface SignInRequest {
   account: string;
@@ -36,8 +37,7 @@ export interface SignInResult {
 
 /** Sign in with the chosen flow and hand back what must be stored. Nothing is stored here. */
 export async function signIn(d: Deps, req: SignInRequest): Promise<SignInResult> {
-  const log = d.debug ? (l: string) => d.stderr.write(`mailoauth: ${l}\n`) : undefined;
-  const msal = createMsal({ clientId: req.clientId, authority: req.authority, cache: null, env: d.env, log });
+  const msal = createMsal({ clientId: req.clientId, authority: req.authority, cache: null, tuning: d.tuning, log: debugLog(d) });
   const ctx = { account: req.account, email: req.email, clientId: req.clientId, authority: req.authority, flow: req.flow, redirectUri: req.redirectUri };
   let result: AuthenticationResult | null;
   let redirectUri: string | undefined;
@@ -63,7 +63,7 @@ async function deviceCode(d: Deps, msal: MsalSession, req: SignInRequest) {
     deviceCodeCallback: (r: { message: string; userCode: string; verificationUri: string }) => {
       // The platform's own words: shown, but never allowed to steer the terminal.
       d.stderr.write(`\n${terminalSafe(r.message)}\n\n`);
-      spinner = startSpinner(d.stderr, d.isTTY, `Waiting for you to approve the sign-in (code ${r.userCode})... Ctrl-C cancels`);
+      spinner = startSpinner(d.stderr, d.canPrompt, `Waiting for you to approve the sign-in (code ${r.userCode})... Ctrl-C cancels`);
     },
   };
   // Ctrl-C cancels the poll cleanly (MSAL checks the flag between polls) instead of killing mid-write.

@@ -1,7 +1,6 @@
 import type { Account } from '../account.js';
 import type { SaslMechanism, SaslProtocol } from '../auth/sasl.js';
 import type { MergeResult } from './block.js';
-import { chooseStore } from './local-store.js';
 import type { Prerequisites } from './prerequisites.js';
 
 /** What a block needs besides the account: where mailoauth lives and where mail and CAs are. */
@@ -69,16 +68,7 @@ export interface LocalStoreSupport {
   files?(env: PathEnv, exists: (path: string) => boolean, listDir: (dir: string) => string[]): string[];
 }
 
-/** The XDG config base: $XDG_CONFIG_HOME when set and absolute (the spec ignores relative ones), else ~/.config. */
-export function xdgConfigHome(env: PathEnv): string {
-  const x = env.XDG_CONFIG_HOME;
-  return x && x.startsWith('/') ? x : `${env.HOME}/.config`;
-}
-
 /** First existing candidate, else the given default: how the clients themselves look for their rc file. */
 export function firstExisting(candidates: string[], exists: (p: string) => boolean, fallback: string): string {
   return candidates.find((p) => exists(p)) ?? fallback;
 }
-
-/** The block's local store: the one given, else the client's own default (`~` is expanded by the programs themselves). */
-export const maildirOf = (client: ClientId, a: Account, opts: RenderOptions) => chooseStore(client, a.name, opts.maildir);

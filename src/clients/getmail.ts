@@ -1,9 +1,9 @@
 import type { Account } from '../account.js';
 import { ExitCode, UserError } from '../errors.js';
 import { mergeBlock, unmergeBlock, wrapBlock, type MergeResult } from './block.js';
-import {
-  maildirOf, xdgConfigHome, type Client, type LocalStoreSupport, type MergeOptions, type PathEnv, type RenderOptions,
-} from './client.js';
+import { type Client, type LocalStoreSupport, type MergeOptions, type PathEnv, type RenderOptions } from './client.js';
+import { maildirOf } from './local-store.js';
+import { xdgConfigHome } from '../xdg.js';
 import type { Prerequisites } from './prerequisites.js';
 import { assertNoExpandvars, pythonTuple } from './quote.js';
 import { fillTemplate, loadTemplate } from './templates.js';

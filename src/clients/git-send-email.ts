@@ -1,6 +1,7 @@
 import type { Account } from '../account.js';
 import { mergeBlock, regexLiteral, unmergeBlock, wrapBlock, type MergeResult } from './block.js';
-import { firstExisting, xdgConfigHome, type Client, type MergeOptions, type PathEnv, type RenderOptions } from './client.js';
+import { firstExisting, type Client, type MergeOptions, type PathEnv, type RenderOptions } from './client.js';
+import { xdgConfigHome } from '../xdg.js';
 import { MSMTP_SPEAKS } from './msmtp.js';
 import type { Prerequisites } from './prerequisites.js';
 import { gitConfigString, shellCommand } from './quote.js';

@@ -1,7 +1,8 @@
 import { posix } from 'node:path';
 import { ExitCode, UserError } from '../errors.js';
 import { managedBlocks } from './block.js';
-import type { ClientId } from './client.js';
+import type { Account } from '../account.js';
+import type { ClientId, RenderOptions } from './client.js';
 
 /**
  * Programs that keep mail in a local Maildir: offlineimap and mbsync sync it both ways, getmail
@@ -33,6 +34,9 @@ const trimSlashes = (p: string) => (p.length > 1 ? p.replace(/\/+$/, '') : p);
 export function chooseStore(client: ClientId, accountName: string, given?: string, existing?: string): string {
   return trimSlashes(given ?? existing ?? defaultStore(client, accountName));
 }
+
+/** The block's local store: the one given, else the client's own default (`~` is expanded by the programs themselves). */
+export const maildirOf = (client: ClientId, a: Pick<Account, 'name'>, opts: Pick<RenderOptions, 'maildir'>) => chooseStore(client, a.name, opts.maildir);
 
 /** Absolute and normalised (lexically): `~/` expanded with `home`, `.`, `..` and repeated slashes resolved. */
 export function absoluteStore(store: string, home: string): string {

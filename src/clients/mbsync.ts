@@ -1,8 +1,10 @@
 import type { Account, TlsMode } from '../account.js';
 import { mergeBlock, regexLiteral, unmergeBlock, wrapBlock, type MergeResult } from './block.js';
 import {
-  firstExisting, maildirOf, xdgConfigHome, type Client, type LocalStoreSupport, type MergeOptions, type PathEnv, type RenderOptions,
+  firstExisting, type Client, type LocalStoreSupport, type MergeOptions, type PathEnv, type RenderOptions,
 } from './client.js';
+import { maildirOf } from './local-store.js';
+import { xdgConfigHome } from '../xdg.js';
 import type { Prerequisites } from './prerequisites.js';
 import { mbsyncString, shellCommand } from './quote.js';
 import { fillTemplate, loadTemplate } from './templates.js';

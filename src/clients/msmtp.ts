@@ -1,7 +1,8 @@
 import type { Account } from '../account.js';
 import { mechanismOf } from '../auth/sasl.js';
 import { mergeBlock, regexLiteral, unmergeBlock, wrapBlock, type MergeResult } from './block.js';
-import { firstExisting, xdgConfigHome, type Client, type MergeOptions, type PathEnv, type RenderOptions } from './client.js';
+import { firstExisting, type Client, type MergeOptions, type PathEnv, type RenderOptions } from './client.js';
+import { xdgConfigHome } from '../xdg.js';
 import type { Prerequisites } from './prerequisites.js';
 import { msmtpArg, shellCommand } from './quote.js';
 import { fillTemplate, loadTemplate } from './templates.js';

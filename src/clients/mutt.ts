@@ -1,5 +1,6 @@
 import type { Client, PathEnv } from './client.js';
-import { firstExisting, xdgConfigHome } from './client.js';
+import { firstExisting } from './client.js';
+import { xdgConfigHome } from '../xdg.js';
 import { MUTT_SPEAKS, MUTT_XOAUTH2, mergeMuttrc, renderMuttrc, unmergeMuttrc } from './muttrc.js';
 import type { Prerequisites } from './prerequisites.js';
 

@@ -2,9 +2,10 @@ import type { Account } from '../account.js';
 import { ExitCode, UserError } from '../errors.js';
 import { isConflict, mergeBlock, regexLiteral, unmergeBlock, wrapBlock, type MergeResult } from './block.js';
 import {
-  firstExisting, maildirOf, xdgConfigHome,
-  type Client, type LocalStoreSupport, type MergeOptions, type PathEnv, type RenderOptions,
+  firstExisting, type Client, type LocalStoreSupport, type MergeOptions, type PathEnv, type RenderOptions,
 } from './client.js';
+import { maildirOf } from './local-store.js';
+import { xdgConfigHome } from '../xdg.js';
 import { addAccount, removeAccount } from './offlineimap-accounts.js';
 import type { Prerequisites } from './prerequisites.js';
 import { assertNoExpandvars, iniValue, pythonList } from './quote.js';

@@ -3,7 +3,7 @@ import { readdirSync } from 'node:fs';
 import type { Probe } from './prerequisites.js';
 
 /** The real machine behind checkPrerequisites: run programs without a shell, list directories. */
-export function systemProbe(env: Record<string, string | undefined> = process.env): Probe {
+export function systemProbe(env: Record<string, string | undefined>): Probe {
   return {
     run(cmd, args) {
       const r = spawnSync(cmd, args, { encoding: 'utf8', timeout: 10_000, env: { ...env, LC_ALL: 'C' } });

@@ -1,5 +1,5 @@
 import { signInFallbacks } from '../auth/redirects.js';
-import type { Flow } from '../auth/signin.js';
+import type { Flow } from '../auth/flow.js';
 import { ExitCode } from '../errors.js';
 import { knownClientById } from '../providers/table.js';
 

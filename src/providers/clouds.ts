@@ -1,6 +1,5 @@
 import type { Endpoint } from '../account.js';
 import { ExitCode, UserError } from '../errors.js';
-import type { Provider } from './table.js';
 
 /**
  * Microsoft's clouds as data: where to sign in, which resource the mail scopes name, and where
@@ -82,8 +81,18 @@ export function providerHasClouds(providerId: string): boolean {
   return MULTI_CLOUD_PROVIDERS.has(providerId);
 }
 
+/** What of a provider row a cloud replaces (src/providers/table.ts Provider has all of it). */
+interface CloudSpecific {
+  id: string;
+  label: string;
+  authorityHost: string;
+  scopePrefix: string;
+  imap: Endpoint;
+  smtp: Endpoint;
+}
+
 /** The provider row as it is in `cloud`: its authority host, scope resource and mail hosts replaced. */
-export function inCloud(p: Provider, cloud: CloudId): Provider {
+export function inCloud<P extends CloudSpecific>(p: P, cloud: CloudId): P {
   if (cloud === 'public') return p;
   if (!providerHasClouds(p.id)) {
     throw new UserError(ExitCode.Usage, `${p.label} exists only in the worldwide cloud, not in "${cloud}".`, 'Leave out --cloud, or use --provider microsoft365 for a government or 21Vianet tenant');

@@ -128,15 +128,9 @@ export interface NetworkDetectOptions {
   timeoutMs?: number;
   /**
    * DNS servers to ask instead of the system's (`ip` or `ip:port`); from MAILOAUTH_DNS_SERVERS
-   * (comma-separated) in realDeps, so a test (or a user behind split DNS) can point detection anywhere.
+   * (Tuning), so a test (or a user behind split DNS) can point detection anywhere.
    */
   dnsServers?: string[];
-}
-
-/** MAILOAUTH_DNS_SERVERS=127.0.0.1:5353,10.0.0.1 → ['127.0.0.1:5353', '10.0.0.1']. */
-export function dnsServersFromEnv(env: NodeJS.ProcessEnv): string[] | undefined {
-  const list = (env.MAILOAUTH_DNS_SERVERS ?? '').split(',').map((s) => s.trim()).filter(Boolean);
-  return list.length ? list : undefined;
 }
 
 /**

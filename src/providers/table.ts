@@ -1,5 +1,5 @@
 import type { Endpoint, OAuth2Endpoints } from '../account.js';
-import type { Flow } from '../auth/signin.js';
+import type { Flow } from '../auth/flow.js';
 import type { OAuth2ErrorRows } from '../diagnose/oauth2-errors.js';
 import type { CloudId } from './clouds.js';
 

@@ -13,7 +13,7 @@ export async function maybeAlert(d: Deps, account: Account, failure: unknown, o:
   if (!alert) return;
   try {
     const { sendAlert } = await import('./send-alert.js');
-    await sendAlert(alert, { env: d.env, now: d.now, stderr: d.stderr, log: o.log, notifyCmd: o.notifyCmd });
+    await sendAlert(alert, { env: d.env, now: d.now, stderr: d.stderr, log: o.log, notifyCmd: o.notifyCmd, notify: d.tuning.notify });
   } catch (e) {
     o.log?.(`could not alert for ${account.name}: ${(e as Error).message}`);
   }

@@ -1,11 +1,11 @@
 import { spawn } from 'node:child_process';
 import { closeSync, mkdirSync, openSync, readdirSync, unlinkSync } from 'node:fs';
 import { join } from 'node:path';
-import { envMs } from '../deps.js';
 import { notifyDesktop } from '../notify/desktop.js';
 import { probeSessionBus } from '../store/dbus-probe.js';
 import { configDir } from '../store/paths.js';
 import { busCandidates, locateSessionBus } from '../store/session-bus.js';
+import type { Tuning } from '../tuning.js';
 import type { Alert } from './alert.js';
 
 export interface AlertDeps {
@@ -13,8 +13,9 @@ export interface AlertDeps {
   now(): number;
   stderr: NodeJS.WritableStream;
   log?: (line: string) => void;
-  /** `--notify-cmd` (else $MAILOAUTH_NOTIFY_CMD): the user's command instead of a desktop notification. */
+  /** `--notify-cmd`: the user's command instead of a desktop notification (else MAILOAUTH_NOTIFY_CMD, in `notify`). */
   notifyCmd?: string;
+  notify: Tuning['notify'];
 }
 
 export type AlertOutcome = 'already-today' | 'command' | 'desktop' | 'stderr';
@@ -59,13 +60,13 @@ export async function sendAlert(alert: Alert, d: AlertDeps): Promise<AlertOutcom
     d.log?.(`alert for ${alert.account} already sent today`);
     return 'already-today';
   }
-  const cmd = d.notifyCmd ?? d.env.MAILOAUTH_NOTIFY_CMD;
+  const cmd = d.notifyCmd ?? d.notify.cmd;
   if (cmd) {
     runNotifyCommand(cmd, alert, d.env);
     d.log?.(`alert for ${alert.account}: ran the notify command`);
     return 'command';
   }
-  const timeoutMs = envMs(d.env, 'MAILOAUTH_NOTIFY_TIMEOUT_MS', 2000);
+  const timeoutMs = d.notify.timeoutMs;
   const bus = await locateSessionBus(busCandidates(d.env, process.getuid?.()), probeSessionBus, Math.min(timeoutMs, 1000));
   if (bus.kind === 'found' && bus.bus.socket) {
     const r = await notifyDesktop(bus.bus.socket, { summary: clean(alert.summary), body: clean(alert.body) }, timeoutMs);

@@ -1,9 +1,9 @@
 import type { Deps } from '../deps.js';
 import { ExitCode, UserError } from '../errors.js';
 import type { OAuth2Row, Provider } from '../providers/table.js';
-import type { SetupOptions } from './plan.js';
+import type { SetupOptions } from './options.js';
 import { clientSecretFromEnv } from './plan-oauth2.js';
-import { valid } from './wizard.js';
+import { valid } from '../ui/prompter.js';
 
 /**
  * The user's own OAuth client for a plain-OAuth2 provider (Gmail): what it needs, its client id, and

@@ -1,5 +1,5 @@
 import type { OAuth2Endpoints } from '../account.js';
-import type { Flow } from '../auth/signin.js';
+import type { Flow } from '../auth/flow.js';
 import { ExitCode, UserError } from '../errors.js';
 import { fullScopes, type Provider } from '../providers/table.js';
 import type { ProtocolPlanInput, ProtocolPlan } from './protocol-plan.js';

@@ -3,7 +3,7 @@ import { checkAccountName, checkEmail } from '../account-name.js';
 import { proposedFlow } from '../auth/default-flow.js';
 import { parseMechanism, saslRecord, SASL_MECHANISMS, type SaslMechanism } from '../auth/sasl.js';
 import { chooseRedirect } from '../auth/redirects.js';
-import type { Flow } from '../auth/signin.js';
+import { FLOWS, type Flow } from '../auth/flow.js';
 import { ExitCode, UserError } from '../errors.js';
 import { checkGpgRecipient } from '../store/gpg-recipient.js';
 import { checkCloud, cloudById, inCloud, providerHasClouds, type CloudId } from '../providers/clouds.js';
@@ -11,52 +11,8 @@ import type { Detection } from '../providers/detect.js';
 import { fullScopes, knownClient, providerById, providerForEmail, type KnownClient, type Provider } from '../providers/table.js';
 import { planMsal } from './plan-msal.js';
 import { checkFlowAllowed, clientSecretFromEnv, planOAuth2 } from './plan-oauth2.js';
+import type { SetupOptions } from './options.js';
 import type { ProtocolPlanner } from './protocol-plan.js';
-
-export interface SetupOptions {
-  email?: string;
-  name?: string;
-  provider?: string;
-  clientId?: string;
-  /** Name of the environment variable holding the client secret (plain-OAuth2 providers). */
-  clientSecretEnv?: string;
-  tenant?: string;
-  /** public, usgov, usgov-dod or china (src/providers/clouds.ts). */
-  cloud?: string;
-  /** A shared mailbox opened with the signed-in user's token (`--email` is then the user who signs in). */
-  mailbox?: string;
-  /** The identity the platform will report when it is not --email (an Outlook.com alias, a UPN): accepted without asking. */
-  expectUser?: string;
-  /** Standards OAuth2 providers: the issuer whose metadata names the endpoints (OpenID discovery, RFC 8414). */
-  issuer?: string;
-  /** ...or the endpoints themselves. */
-  authorizationEndpoint?: string;
-  tokenEndpoint?: string;
-  deviceAuthorizationEndpoint?: string;
-  /** The scopes the provider's mail servers accept, space- or comma-separated. */
-  scope?: string;
-  flow?: string;
-  store?: string;
-  /** --store gpg: the key the secrets are encrypted to. */
-  gpgRecipient?: string;
-  authority?: string;
-  redirectUri?: string;
-  port?: string;
-  imapHost?: string;
-  imapPort?: string;
-  smtpHost?: string;
-  smtpPort?: string;
-  verify?: boolean;
-  /** xoauth2 or oauthbearer, for both servers: without it setup uses what the servers offer (XOAUTH2 first). */
-  sasl?: string;
-  yes?: boolean;
-  reauth?: string;
-  clients?: string;
-  caFile?: string;
-  maildir?: string;
-  dryRun?: boolean;
-  force?: boolean;
-}
 
 export interface SetupPlan {
   account: Omit<Account, 'createdAt' | 'homeAccountId'> & { createdAt?: string };
@@ -73,7 +29,6 @@ export interface SetupPlan {
   clientSecret?: string;
 }
 
-const FLOWS: Flow[] = ['device', 'browser', 'paste'];
 
 /** Step 1 of the protocol seam (src/auth/protocol.ts): each protocol's planner, pure and light. */
 const PLANNERS: Record<Provider['protocol'], ProtocolPlanner> = { msal: planMsal, oauth2: planOAuth2 };

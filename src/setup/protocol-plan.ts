@@ -2,7 +2,7 @@ import type { Account, OAuth2Endpoints } from '../account.js';
 import type { CloudId } from '../providers/clouds.js';
 import type { Detection } from '../providers/detect.js';
 import type { Provider } from '../providers/table.js';
-import type { SetupOptions } from './plan.js';
+import type { SetupOptions } from './options.js';
 
 /** What a planner is given: the flags, the provider row (as it is in the chosen cloud) and what was there before. */
 export interface ProtocolPlanInput {

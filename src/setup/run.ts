@@ -11,7 +11,8 @@ import type { SignInAttempt } from '../auth/redirects.js';
 import { providerById } from '../providers/table.js';
 import { commitSignIn } from './commit.js';
 import { settleIdentity } from './identity-check.js';
-import { planSetup, wantsDetection, type SetupOptions, type SetupPlan } from './plan.js';
+import type { SetupOptions } from './options.js';
+import { planSetup, wantsDetection, type SetupPlan } from './plan.js';
 
 /**
  * `mailoauth setup` without the wizard: every answer from flags. Order matters for Ctrl-C and
@@ -22,13 +23,15 @@ export async function runSetup(d: Deps, o: SetupOptions): Promise<void> {
   // Read first: a corrupt accounts.json stops setup before any question, sign-in or write.
   const accounts = readAccounts(d.env);
   if (o.clients !== undefined && o.maildir !== undefined) {
-    const { parseClients } = await import('../commands/apply-client.js');
-    (await import('../commands/local-store-check.js')).assertOneStorePerMaildir(parseClients(o.clients), o.maildir);
+    const { parseClients } = await import('../clients/index.js');
+    (await import('../clients/local-store-files.js')).assertOneStorePerMaildir(parseClients(o.clients), o.maildir);
   }
+  // A person answers (the wizard, the sign-in fallbacks, the write confirmations) unless --yes.
+  const interactive = d.canPrompt && !o.yes;
   if (!o.reauth) {
-    if (d.isTTY && !o.yes) {
+    if (interactive) {
       // No questions for a person when the answers could not be kept: the keychain first.
-      if ((o.store ?? 'keychain') === 'keychain') await openStore('keychain', d.env).probe();
+      if ((o.store ?? 'keychain') === 'keychain') await openStore('keychain', d).probe();
       const { askSetup } = await import('./wizard.js');
       const { installedClients } = await import('./installed-clients.js');
       o = await askSetup(d, o, () => installedClients(d.env));
@@ -45,10 +48,10 @@ export async function runSetup(d: Deps, o: SetupOptions): Promise<void> {
   // without detection validates every flag (pure), then the store is proven writable.
   const first = planSetup(o, d.env, process.platform, existing);
   if (!existing) refuseToReplace(accounts.accounts, first.account, o.force === true);
-  const store = openStore(first.account, d.env, { interactive: d.isTTY });
+  const store = openStore(first.account, d);
   await store.probe();
   // Without the wizard, detection still feeds the defaults that no flag gave (the wizard did its own).
-  const detected = !existing && !(d.isTTY && !o.yes) && wantsDetection(o) ? await detectForFlags(d, o) : undefined;
+  const detected = !existing && !interactive && wantsDetection(o) ? await detectForFlags(d, o) : undefined;
   const plan = planSetup(o, d.env, process.platform, existing, detected);
   const a = plan.account;
   if (a.store === 'file') {
@@ -57,7 +60,6 @@ export async function runSetup(d: Deps, o: SetupOptions): Promise<void> {
   d.stderr.write(a.delegate
     ? `Signing in ${plan.signInUser} for the shared mailbox ${a.email} (${a.authority}, client ${a.clientId}, ${plan.flow} flow)\n`
     : `Signing in ${a.email} (${a.authority}, client ${a.clientId}, ${plan.flow} flow)\n`);
-  const interactive = d.isTTY && !o.yes;
   const signedIn = await signInAccount(d, plan, store, interactive);
   const { accessToken, expiresAt } = signedIn;
   d.stderr.write(`Signed in. Stored the refresh token in the ${storeName(signedIn.account)} as "${signedIn.account.name}".\n`);
@@ -103,7 +105,7 @@ export interface SignedIn {
  * who was asked for, then the commit — secrets, access record, metadata.
  */
 async function signInAccount(d: Deps, plan: SetupPlan, store: SecretStore, interactive: boolean): Promise<SignedIn> {
-  const { protocolFor } = await import('../auth/protocol.js');
+  const { protocolFor } = await import('../auth/protocols.js');
   const { signInAttempts } = await import('./sign-in-attempts.js');
   const protocol = await protocolFor(plan.account);
   const a = protocol.prepare ? await protocol.prepare(d, plan.account) : plan.account;
@@ -135,10 +137,10 @@ async function signInAccount(d: Deps, plan: SetupPlan, store: SecretStore, inter
 /** Detection for `setup --yes`: shown, never asked; explicit flags override what it found. */
 async function detectForFlags(d: Deps, o: SetupOptions): Promise<Detection | undefined> {
   if (!o.email) return undefined;
-  const { detectProvider } = await import('../providers/detect.js');
+  const { detectProvider, domainOf } = await import('../providers/detect.js');
   const { openidHostFor } = await import('../providers/clouds.js');
   const det = await detectProvider(o.email, openidHostFor(o.authority, o.cloud), d.detectIo);
-  d.stderr.write(`Detected for ${o.email.slice(o.email.indexOf('@') + 1)}: ${det.evidence.join('; ')}\n`);
+  d.stderr.write(`Detected for ${domainOf(o.email)}: ${det.evidence.join('; ')}\n`);
   return det;
 }
 
@@ -151,8 +153,10 @@ const SENDERS = ['msmtp', 'mutt', 'neomutt', 'aerc', 'git-send-email', 's-nail']
  * otherwise it is reported with its fix and setup goes on. The token stays stored either way.
  */
 async function verifyBeforeWriting(d: Deps, account: Account, token: string, expiresAt: number, clients: string | undefined, sasl: SaslMechanism | undefined): Promise<Account> {
-  const { checkAccount, checkOptions, formatVerifyReport } = await import('../commands/verify.js');
-  const opts = checkOptions({}, d.env);
+  const { checkAccount } = await import('../verify/check-account.js');
+  const { checkOptions } = await import('../verify/flags.js');
+  const { formatVerifyReport } = await import('../verify/report.js');
+  const opts = checkOptions({}, d.tuning.verifyTimeoutMs);
   // --sasl: the servers must offer it; otherwise what they offer decides (XOAUTH2 first, the account's earlier choice before that).
   for (const p of ['imap', 'smtp'] as const) opts[p].sasl = sasl ? { require: sasl } : { prefer: account.sasl?.[p] };
   const run = await checkAccount(d, account, token, ['imap', 'smtp'], opts);
@@ -189,7 +193,8 @@ async function recordSasl(d: Deps, account: Account, results: LoginResult[]): Pr
 
 /** The "write clients" step: the chosen clients (flag or the wizard's plan), per file the diff, a confirmation, the write. */
 async function writeClients(d: Deps, account: Account, o: SetupOptions, interactive: boolean): Promise<{ written: string[]; refused: UserError[] }> {
-  const { applyClient, parseClients } = await import('../commands/apply-client.js');
+  const { applyClient } = await import('../clients/apply.js');
+  const { parseClients } = await import('../clients/index.js');
   const { newBackupLedger } = await import('../clients/writer.js');
   const { saslRefusal } = await import('../clients/sasl-support.js');
   const clients = o.clients !== undefined ? parseClients(o.clients) : [];

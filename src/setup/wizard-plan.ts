@@ -1,9 +1,9 @@
 import { proposedFlow } from '../auth/default-flow.js';
-import type { Flow } from '../auth/signin.js';
+import type { Flow } from '../auth/flow.js';
 import { cloudById, inCloud, providerHasClouds, type CloudId } from '../providers/clouds.js';
 import type { Detection } from '../providers/detect.js';
 import { knownClient, providerById, providerForEmail, type Provider } from '../providers/table.js';
-import type { SetupOptions } from './plan.js';
+import type { SetupOptions } from './options.js';
 
 /**
  * The wizard's proposal: every answer the setup needs, from flags, then detection, then defaults.

@@ -1,24 +1,16 @@
 import { assertHost, checkClientId, checkEmail } from '../account-name.js';
-import type { Flow } from '../auth/signin.js';
+import type { Flow } from '../auth/flow.js';
 import type { Deps } from '../deps.js';
 import { adminConsentUrl } from '../diagnose/aadsts.js';
 import { UserError } from '../errors.js';
 import { CLOUDS, inCloud, openidHostFor, providerHasClouds, type CloudId } from '../providers/clouds.js';
 import { detectProvider, domainOf, type Detection } from '../providers/detect.js';
 import { PROVIDERS, knownClient, providerById } from '../providers/table.js';
-import type { SetupOptions } from './plan.js';
+import { valid } from '../ui/prompter.js';
+import type { SetupOptions } from './options.js';
 import { planSetup } from './plan.js';
 import { allowedFlows } from '../auth/default-flow.js';
 import { defaultClientIn, describePlan, planToOptions, proposePlan, type ProposeInput, type WizardPlan } from './wizard-plan.js';
-
-export const valid = (check: (v: string) => unknown) => (v: string): true | string => {
-  try {
-    check(v.trim());
-    return true;
-  } catch (e) {
-    return e instanceof UserError ? e.message : String(e);
-  }
-};
 
 /** How many times the plan may be changed before the wizard stops asking (a bound, not a limit anyone meets). */
 const MAX_CHANGES = 20;

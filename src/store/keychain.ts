@@ -18,11 +18,19 @@ export class KeychainStore implements SecretStore {
   private mod?: KeyringModule;
   private bus?: Promise<void>;
 
+  private readonly timeoutMs: number;
+  private readonly service: string;
+
   constructor(
-    private readonly timeoutMs = 2500,
-    private readonly service = SERVICE,
-    private readonly o: { env?: NodeJS.ProcessEnv; log?: (line: string) => void } = {},
-  ) {}
+    /**
+     * `env`: the environment the keyring library reads (it reads the process's own, so production
+     * passes process.env, through Deps): a bus found here is set in it for the library.
+     */
+    private readonly o: { env: NodeJS.ProcessEnv; timeoutMs?: number; service?: string; log?: (line: string) => void },
+  ) {
+    this.timeoutMs = o.timeoutMs ?? 2500;
+    this.service = o.service ?? SERVICE;
+  }
 
   private async entry(key: string) {
     if (process.platform === 'linux') await (this.bus ??= this.checkBus());
@@ -49,7 +57,7 @@ export class KeychainStore implements SecretStore {
    * keyring library, which reads the process environment, is pointed at the one that answers.
    */
   private async checkBus() {
-    const env = this.o.env ?? process.env;
+    const env = this.o.env;
     const ms = Math.min(this.timeoutMs, 1000);
     const where = await locateSessionBus(busCandidates(env, process.getuid?.()), probeSessionBus, ms);
     if (where.kind === 'silent') throw new KeychainUnavailable(`the D-Bus session bus ${describeBus(where.bus)} did not answer within ${ms} ms`);
@@ -62,7 +70,7 @@ export class KeychainStore implements SecretStore {
       );
     }
     this.o.log?.(`session bus: ${describeBus(where.bus)}`);
-    if (!process.env.DBUS_SESSION_BUS_ADDRESS) process.env.DBUS_SESSION_BUS_ADDRESS = where.bus.address;
+    if (!env.DBUS_SESSION_BUS_ADDRESS) env.DBUS_SESSION_BUS_ADDRESS = where.bus.address;
   }
 
   private async call<T>(what: string, run: (signal: AbortSignal) => Promise<T>): Promise<T> {

@@ -1,9 +1,9 @@
-import { homedir } from 'node:os';
 import { join } from 'node:path';
+import { xdgConfigHome } from '../xdg.js';
 
+/** mailoauth's own directory: $XDG_CONFIG_HOME/mailoauth (an absolute XDG_CONFIG_HOME only), else ~/.config/mailoauth. */
 export function configDir(env: NodeJS.ProcessEnv): string {
-  const base = env.XDG_CONFIG_HOME || join(env.HOME || homedir(), '.config');
-  return join(base, 'mailoauth');
+  return join(xdgConfigHome(env), 'mailoauth');
 }
 
 export const accountsFile = (env: NodeJS.ProcessEnv) => join(configDir(env), 'accounts.json');

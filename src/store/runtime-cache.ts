@@ -1,6 +1,7 @@
 import { readFileSync, statfsSync, statSync, unlinkSync } from 'node:fs';
 import { join } from 'node:path';
 import { writeFileAtomic } from './atomic-write.js';
+import { xdgRuntimeDir } from '../xdg.js';
 
 /**
  * The access-token cache in memory-backed, per-user storage: a 0600 file per account in a 0700
@@ -52,10 +53,9 @@ export function judgeRuntimeDir(dir: string | undefined, facts: DirFacts | undef
   return { ok: true, dir };
 }
 
-/** `$XDG_RUNTIME_DIR`, else `/run/user/UID`. */
+/** `$XDG_RUNTIME_DIR` (absolute), else `/run/user/UID`. */
 export function runtimeDirFor(env: NodeJS.ProcessEnv, uid: number | undefined): string | undefined {
-  if (env.XDG_RUNTIME_DIR?.startsWith('/')) return env.XDG_RUNTIME_DIR.replace(/\/+$/, '') || undefined;
-  return uid === undefined ? undefined : `/run/user/${uid}`;
+  return xdgRuntimeDir(env) ?? (uid === undefined ? undefined : `/run/user/${uid}`);
 }
 
 export function dirFacts(dir: string): DirFacts | undefined {

@@ -1,5 +1,6 @@
 import type { BusProbe } from './dbus-probe.js';
 import { sessionBusSocket } from './dbus-probe.js';
+import { xdgRuntimeDir } from '../xdg.js';
 
 /** Where a session bus address came from: the environment, or a place systemd and desktops put the bus. */
 export type BusSource = 'DBUS_SESSION_BUS_ADDRESS' | '$XDG_RUNTIME_DIR/bus' | '/run/user/UID/bus';
@@ -26,7 +27,8 @@ export function busCandidates(env: NodeJS.ProcessEnv, uid: number | undefined): 
   const add = (path: string, source: BusSource) => {
     if (!out.some((c) => c.socket === path)) out.push({ address: `unix:path=${escapeBusPath(path)}`, socket: path, source });
   };
-  if (env.XDG_RUNTIME_DIR?.startsWith('/')) add(`${env.XDG_RUNTIME_DIR.replace(/\/+$/, '')}/bus`, '$XDG_RUNTIME_DIR/bus');
+  const runtime = xdgRuntimeDir(env);
+  if (runtime) add(`${runtime.replace(/\/$/, '')}/bus`, '$XDG_RUNTIME_DIR/bus');
   if (uid !== undefined) add(`/run/user/${uid}/bus`, '/run/user/UID/bus');
   return out;
 }

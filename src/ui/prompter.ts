@@ -1,3 +1,5 @@
+import { UserError } from '../errors.js';
+
 /**
  * The questions the wizard asks, as an interface: @inquirer/prompts in a terminal, scripted answers
  * in tests. Every question has an id so a script (or a flag) can answer it.
@@ -14,6 +16,16 @@ export interface Prompter {
   checkbox<T>(q: { id: string; message: string; choices: Array<Choice<T> & { checked?: boolean }> }): Promise<T[]>;
   confirm(q: { id: string; message: string; default?: boolean }): Promise<boolean>;
 }
+
+/** An input's validate from one of our checks: true, or the check's UserError message shown under the field. */
+export const valid = (check: (v: string) => unknown) => (v: string): true | string => {
+  try {
+    check(v.trim());
+    return true;
+  } catch (e) {
+    return e instanceof UserError ? e.message : String(e);
+  }
+};
 
 /** @inquirer/prompts on the given streams (stderr for output: stdout carries data only). */
 export function inquirerPrompter(input: NodeJS.ReadableStream, output: NodeJS.WritableStream): Prompter {

@@ -37,8 +37,8 @@ export function startSpinner(out: Writable, isTTY: boolean, initial: string): Sp
 }
 
 /** `work` with a spinner showing `label` meanwhile. */
-export async function spinWhile<T>(d: { stderr: Writable; isTTY: boolean }, label: string, work: () => Promise<T>): Promise<T> {
-  const s = startSpinner(d.stderr, d.isTTY, label);
+export async function spinWhile<T>(d: { stderr: Writable; canPrompt: boolean }, label: string, work: () => Promise<T>): Promise<T> {
+  const s = startSpinner(d.stderr, d.canPrompt, label);
   try {
     return await work();
   } finally {

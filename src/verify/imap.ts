@@ -18,7 +18,7 @@ export interface ImapCheck {
  * Plain text is never used: STARTTLS is required on a starttls endpoint. Failures are thrown as
  * MailCheckError for diagnose/mail-errors.ts. imapflow is loaded here, never on the token path.
  */
-export async function verifyImap(account: Pick<Account, 'email' | 'imap' | 'sasl'>, token: string, o: MailCheckOptions, env: NodeJS.ProcessEnv = process.env): Promise<ImapCheck> {
+export async function verifyImap(account: Pick<Account, 'email' | 'imap' | 'sasl'>, token: string, o: MailCheckOptions, env: NodeJS.ProcessEnv): Promise<ImapCheck> {
   const ep = resolveEndpoint('imap', account.imap, o);
   const { ImapFlow } = await import('imapflow');
   let sasl: SaslUsed | undefined;

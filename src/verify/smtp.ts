@@ -25,7 +25,7 @@ export interface SmtpCheckOptions extends MailCheckOptions {
  * STARTTLS (required on a starttls endpoint), EHLO, AUTH, QUIT. Nothing is sent unless sendTest
  * names a recipient.
  */
-export async function verifySmtp(account: Pick<Account, 'email' | 'smtp' | 'sasl'>, token: string, o: SmtpCheckOptions, env: NodeJS.ProcessEnv = process.env): Promise<SmtpCheck> {
+export async function verifySmtp(account: Pick<Account, 'email' | 'smtp' | 'sasl'>, token: string, o: SmtpCheckOptions, env: NodeJS.ProcessEnv): Promise<SmtpCheck> {
   const ep = resolveEndpoint('smtp', account.smtp, o);
   const { default: nodemailer } = await import('nodemailer');
   const ca = trustedCas(o.ca, env);

@@ -3,7 +3,8 @@ import { endpointsFrom, metadataUrls } from '../../src/auth/discovery.js';
 import { parseDeviceStart } from '../../src/auth/oauth2-device.js';
 import { oauth2Diagnosis } from '../../src/diagnose/oauth2-errors.js';
 import { ExitCode, UserError } from '../../src/errors.js';
-import { planSetup, type SetupOptions } from '../../src/setup/plan.js';
+import type { SetupOptions } from '../../src/setup/options.js';
+import { planSetup } from '../../src/setup/plan.js';
 
 describe('discovery: where an issuer\'s metadata is, and what it must say', () => {
   it.each([

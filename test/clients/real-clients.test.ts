@@ -155,7 +155,7 @@ describe.skipIf(skip)('real clients', () => {
   describe('mbsync', () => {
     it.each([['implicit', () => dovecot.imapsPort], ['starttls', () => dovecot.imapPort]] as const)(
       'IMAP %s: --list and a sync log in with the token from PassCmd', async (tls, port) => {
-        const report = checkPrerequisites(CLIENTS.mbsync.prerequisites(), systemProbe());
+        const report = checkPrerequisites(CLIENTS.mbsync.prerequisites(), systemProbe(process.env));
         expect(report.ok, JSON.stringify(report.findings)).toBe(true);
         const rc = join(home, `.mbsyncrc-${tls}`);
         const maildir = join(home, `Mail dir ${tls}`, NAME);

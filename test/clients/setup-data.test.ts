@@ -112,7 +112,7 @@ describe('prerequisites', () => {
   it.skipIf(skipWithout('prerequisites on this machine', ['mbsync', 'msmtp', 'neomutt', 'mutt', 'offlineimap', 'aerc', 'getmail', 'git', 's-nail']))(
     'this machine (Debian packages installed): every prerequisite is met', () => {
       for (const id of CLIENT_IDS) {
-        const r = checkPrerequisites(CLIENTS[id].prerequisites(), systemProbe());
+        const r = checkPrerequisites(CLIENTS[id].prerequisites(), systemProbe(process.env));
         expect(r, id).toMatchObject({ ok: true });
       }
     });

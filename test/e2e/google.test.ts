@@ -148,7 +148,7 @@ describe.skipIf(skip)('Gmail: setup, token and verify against the Google stand-i
     expect(r.code, r.stderr).toBe(0);
     expect(g.isValidAccessToken(r.stdout)?.email).toBe(USER);
     expect(g.counts()).toEqual({ 'token:refresh_token': 1 });
-    expect(r.stderr).toMatch(/keeping the stored one/);
+    expect(r.stderr).toMatch(/: token: refreshed$/m);
     expect(r.stderr).not.toContain(before);
     expect(r.stderr).not.toContain(r.stdout.trim());
     expect(storedOAuth2(e, 'exp')).toEqual({ v: 1, refreshToken: before });

@@ -3,7 +3,8 @@ import { planSetup, wantsDetection } from '../../src/setup/plan.js';
 import { AADSTS } from '../../src/diagnose/aadsts.js';
 import { ExitCode, UserError } from '../../src/errors.js';
 import { cloudFromMx, cloudFromOpenid, inCloud, openidHostFor } from '../../src/providers/clouds.js';
-import { decideDetection, detectProvider, dnsServersFromEnv, type DetectIo, type MxAnswer, type OpenidAnswer, type OpenidDocument } from '../../src/providers/detect.js';
+import { tuningFrom } from '../../src/tuning.js';
+import { decideDetection, detectProvider, type DetectIo, type MxAnswer, type OpenidAnswer, type OpenidDocument } from '../../src/providers/detect.js';
 import { providerById } from '../../src/providers/table.js';
 
 const T = '11111111-2222-3333-4444-555555555555';
@@ -59,7 +60,7 @@ describe('cloud of a tenant', () => {
     [{}, undefined],
     [{ MAILOAUTH_DNS_SERVERS: '127.0.0.1:5353' }, ['127.0.0.1:5353']],
     [{ MAILOAUTH_DNS_SERVERS: ' 10.0.0.1 , 127.0.0.1:53 ,' }, ['10.0.0.1', '127.0.0.1:53']],
-  ])('DNS servers from %j', (env, want) => expect(dnsServersFromEnv(env)).toEqual(want));
+  ])('DNS servers from %j', (env, want) => expect(tuningFrom(env).dnsServers).toEqual(want));
 });
 
 describe('detection from recorded DNS and OpenID answers', () => {

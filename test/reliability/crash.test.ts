@@ -33,11 +33,8 @@ beforeEach(async () => {
   w.idp.resetCounts();
 });
 
-/** Milliseconds between two --debug lines of one run ("mailoauth [+N ms]: ..."). */
-function between(stderr: string, from: RegExp, to: RegExp): number {
-  const at = (re: RegExp) => Number(new RegExp(`\\[\\+(\\d+) ms\\]: ${re.source}`).exec(stderr)?.[1] ?? NaN);
-  return at(to) - at(from);
-}
+/** The typed outcome `token --debug` names last (src/token/print.ts): cache, refreshed or peer-refreshed. */
+const outcomeOf = (stderr: string) => /: token: (\S+)$/m.exec(stderr)?.[1];
 
 describe.skipIf(skip)('kill -9 during a refresh', () => {
   it.each([
@@ -73,7 +70,9 @@ describe.skipIf(skip)('kill -9 during a refresh', () => {
     if (point !== 'after-store') expect(accounts).toBe(accounts0);
 
     w.idp.resetCounts();
-    const next = await w.run(['token', 'victim', '--debug'], e);
+    // A lock left by the dead holder goes stale within STALE_MS of its last touch: a next call that may
+    // wait no longer than that (plus polling) proves the takeover, without timing anything.
+    const next = await w.run(['token', 'victim', '--debug'], { ...e, MAILOAUTH_LOCK_WAIT_MS: String(2 * STALE_MS + 1000) });
     expect(next.code, next.stderr).toBe(0);
     const token = next.stdout.trim();
     expect(w.idp.isValidAccessToken(token)?.upn).toBe(USER);
@@ -81,13 +80,11 @@ describe.skipIf(skip)('kill -9 during a refresh', () => {
       // Everything was stored before the kill: a cache hit, no lock, no request.
       expect(token).toBe(rec.accessToken);
       expect(w.idp.counts()).toEqual({});
-      expect(next.stderr).not.toMatch(/waiting for the refresh lock/);
+      expect(outcomeOf(next.stderr)).toBe('cache');
     } else {
       expect(w.idp.counts()).toEqual({ 'token:refresh_token': 1 });
-      const waited = between(next.stderr, /waiting for the refresh lock/, /holding the refresh lock/);
-      // The dead holder touched the lock at most STALE_MS/2 before it died; the rest is polling and a busy machine.
-      if (holdsLock) expect(waited).toBeLessThan(STALE_MS + 1000);
-      console.log(`kill -9 at ${point}: next call exit 0 in ${next.ms} ms, took over the dead lock after ${waited} ms, 1 refresh request`);
+      expect(outcomeOf(next.stderr)).toBe('refreshed');
+      console.log(`kill -9 at ${point}: next call exit 0 in ${next.ms} ms, ${holdsLock ? 'took over the dead lock, ' : ''}1 refresh request`);
     }
     if (accessAfter === 'new') console.log(`kill -9 at ${point}: next call exit 0 in ${next.ms} ms, cache hit, 0 requests`);
     expect(refreshTokenIn(await keychainItem(e, 'victim/msal'))).toBe(w.idp.lastRefreshToken(USER));
@@ -100,9 +97,10 @@ describe.skipIf(skip)('the refresh lock', () => {
     mkdirSync(lock, { recursive: true });
     const old = new Date(Date.now() - 60_000);
     utimesSync(lock, old, old);
-    const r = await w.run(['token', 'victim', '--debug'], e);
+    // No wait allowed at all: only a lock taken over at once lets the call through (a live one would exit 4).
+    const r = await w.run(['token', 'victim', '--debug'], { ...e, MAILOAUTH_LOCK_WAIT_MS: '0' });
     expect(r.code, r.stderr).toBe(0);
-    expect(between(r.stderr, /waiting for the refresh lock/, /holding the refresh lock/)).toBeLessThan(500);
+    expect(outcomeOf(r.stderr)).toBe('refreshed');
     expect(w.idp.counts()).toEqual({ 'token:refresh_token': 1 });
   });
 

@@ -62,7 +62,7 @@ describe.skipIf(skip)(`load: ${CROWD} concurrent token processes at expiry`, () 
       await until('the first caller to pause', () => first.stderr().includes('paused:before-request'));
       const queued = Array.from({ length: CROWD - 1 }, () => w.start(['token', 'short', '--debug'], e, 120_000));
       for (const p of queued) p.endInput();
-      await until('every caller queued at the lock', () => queued.every((p) => p.stderr().includes('waiting for the refresh lock')), 60_000, 50);
+      await until('every caller queued at the lock', () => queued.every((p) => /: lock: /.test(p.stderr())), 60_000, 50);
       // It dies holding the lock; the lock goes stale and one queued caller refreshes for all.
       first.kill('SIGKILL');
       const results = await Promise.all(queued.map((p) => p.done));
@@ -71,6 +71,9 @@ describe.skipIf(skip)(`load: ${CROWD} concurrent token processes at expiry`, () 
       expect(tokens.size).toBe(1);
       expect(w.idp.isValidAccessToken([...tokens][0]!.trim())).toBeTruthy();
       expect(w.idp.counts()).toEqual({ 'token:refresh_token': 1 });
+      // The typed outcome each caller names last (src/token/print.ts): one refreshed, everyone else took its token.
+      const outcomes = results.map((r) => /: token: (\S+)$/m.exec(r.stderr)?.[1]).sort();
+      expect(outcomes).toEqual(['refreshed', ...Array<string>(CROWD - 2).fill('peer-refreshed')].sort());
       console.log(`short-lived tokens: ${CROWD - 1} queued callers → ${w.idp.counts()['token:refresh_token']} refresh request, ${tokens.size} token`);
     } finally {
       w.idp.setAccessTokenLifetime(3600);

@@ -29,7 +29,7 @@ describe.skipIf(skip)('KeychainStore against a real Secret Service', () => {
   afterAll(() => ss?.stop());
 
   it('stores, reads and deletes, and the item is visible to secret-tool under service mailoauth', async () => {
-    const k = new KeychainStore();
+    const k = new KeychainStore({ env: process.env });
     await onBus(ss.env.DBUS_SESSION_BUS_ADDRESS, async () => {
       await k.probe();
       await k.set('alice@contoso.example', 'value-1');
@@ -43,7 +43,7 @@ describe.skipIf(skip)('KeychainStore against a real Secret Service', () => {
   });
 
   it('splits values over the Windows item cap into chunks and reads them back whole', async () => {
-    const k = new KeychainStore();
+    const k = new KeychainStore({ env: process.env });
     const store = new ChunkedStore(k, 100);
     const big = 'x'.repeat(250) + 'y'.repeat(37);
     await onBus(ss.env.DBUS_SESSION_BUS_ADDRESS, async () => {
@@ -67,7 +67,7 @@ describe.skipIf(skip)('KeychainStore when the keychain is not usable', () => {
     const ss = await startSecretService({ unlocked: false });
     try {
       await onBus(ss.env.DBUS_SESSION_BUS_ADDRESS, async () => {
-        const k = new KeychainStore();
+        const k = new KeychainStore({ env: process.env });
         const t0 = Date.now();
         const err = await k.probe().then(() => undefined, (e: unknown) => e);
         expect(err).toBeInstanceOf(KeychainUnavailable);
@@ -81,7 +81,7 @@ describe.skipIf(skip)('KeychainStore when the keychain is not usable', () => {
 
   it('no Secret Service on the bus address: exit 5 with how to get one', async () => {
     await onBus('unix:path=/nonexistent/bus', async () => {
-      const err = await new KeychainStore().get('x').then(() => undefined, (e: unknown) => e);
+      const err = await new KeychainStore({ env: process.env }).get('x').then(() => undefined, (e: unknown) => e);
       expect(err).toBeInstanceOf(KeychainUnavailable);
       expect((err as KeychainUnavailable).fix).toMatch(/--store file/);
     });
@@ -92,7 +92,7 @@ describe.skipIf(skip)('KeychainStore when the keychain is not usable', () => {
     try {
       await onBus(bus.env.DBUS_SESSION_BUS_ADDRESS, async () => {
         const t0 = Date.now();
-        const err = await new KeychainStore(800).get('x').then(() => undefined, (e: unknown) => e);
+        const err = await new KeychainStore({ env: process.env, timeoutMs: 800 }).get('x').then(() => undefined, (e: unknown) => e);
         expect(err).toBeInstanceOf(KeychainUnavailable);
         expect(Date.now() - t0).toBeLessThan(2500);
       });

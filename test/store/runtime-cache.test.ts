@@ -85,11 +85,10 @@ describe('MirroredStore over a real file store and a real runtime directory', ()
   });
 
   it('a hit is served from the cache without reading the store', async () => {
-    const { inner, store, lines } = setup();
+    const { inner, store } = setup();
     await store.set(accessKey('a'), access('AT1', 5_000_000));
     await inner.set(accessKey('a'), access('CHANGED-BEHIND-ITS-BACK', 5_000_000));
     expect(JSON.parse((await store.get(accessKey('a')))!).accessToken).toBe('AT1');
-    expect(lines.join('\n')).toMatch(/from the runtime cache/);
   });
 
   it('an expired entry is deleted by the reader that finds it, and the store answers', async () => {

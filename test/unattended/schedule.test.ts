@@ -3,7 +3,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PassThrough } from 'node:stream';
 import { describe, expect, it } from 'vitest';
-import { chooseBackend, scheduleCommand, type Systemctl } from '../../src/commands/schedule.js';
+import { scheduleCommand } from '../../src/commands/schedule.js';
+import { chooseBackend, type Systemctl } from '../../src/schedule/install.js';
+import { tuningFrom } from '../../src/tuning.js';
 import type { Deps } from '../../src/deps.js';
 import { ExitCode, UserError } from '../../src/errors.js';
 import { cronCommand, crontabLine, scheduleInput, serviceUnit, shWord, systemdExecutable, systemdWord } from '../../src/schedule/units.js';
@@ -61,7 +63,7 @@ describe('scheduleCommand: what it writes and which systemctl calls it makes', (
     stdout.on('data', (b: Buffer) => (out.stdout += b.toString()));
     stderr.on('data', (b: Buffer) => (out.stderr += b.toString()));
     const d: Deps = {
-      stdout, stderr, stdin: new PassThrough(), isTTY: false, env: { HOME: home, XDG_CONFIG_HOME: join(home, '.config') }, now: () => 0,
+      stdout, stderr, stdin: new PassThrough(), canPrompt: false, env: { HOME: home, XDG_CONFIG_HOME: join(home, '.config') }, tuning: tuningFrom({}), now: () => 0,
       selfPath: '/opt/mailoauth/dist/cli.cjs', debug: false, prompt: scriptedPrompter({}), detectIo: { mx: async () => [], openid: async () => undefined } as unknown as Deps['detectIo'],
     };
     const calls: string[][] = [];

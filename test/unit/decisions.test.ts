@@ -5,15 +5,15 @@ import { TransientHttpError, type Exchange } from '../../src/auth/http-client.js
 import { browserCommands } from '../../src/auth/open-browser.js';
 import { DEFAULT_RETRY, nextDelay, parseRetryAfter, type Outcome } from '../../src/auth/retry-policy.js';
 import { parsePastedRedirect } from '../../src/auth/paste-step.js';
-import { formatToken, xoauth2 } from '../../src/commands/token.js';
-import { nextRewriteAt } from '../../src/commands/export.js';
+import { formatToken, xoauth2 } from '../../src/token/format.js';
+import { nextRewriteAt } from '../../src/token/export.js';
 import { planSetup } from '../../src/setup/plan.js';
 import { AADSTS, aadstsCode } from '../../src/diagnose/aadsts.js';
 import { ExitCode, UserError } from '../../src/errors.js';
 import { parseHeader } from '../../src/store/chunked-store.js';
 import { decideToken, decideUnderLock, hasRefreshToken, parseAccess, trimMsalCache } from '../../src/store/records.js';
 import { parseAccounts } from '../../src/store/accounts.js';
-import { tokenInvocation } from '../../src/token-invocation.js';
+import { tokenInvocation } from '../../src/token/invocation.js';
 
 const MIN = 60_000;
 

@@ -12,10 +12,11 @@ import { classifyOAuth2Error, clientSecretFor, parseTokenReply } from '../../src
 import { authorizationUrl, pkcePair } from '../../src/auth/oauth2-protocol.js';
 import { refresherFor } from '../../src/auth/refreshers.js';
 import { CLIENTS } from '../../src/clients/index.js';
-import { providerNotes } from '../../src/commands/doctor.js';
-import { listRow } from '../../src/commands/list.js';
-import { planSetup, type SetupOptions } from '../../src/setup/plan.js';
-import { inspectFor } from '../../src/commands/verify.js';
+import { providerNotes } from '../../src/diagnose/doctor.js';
+import { listRow } from '../../src/accounts/list.js';
+import type { SetupOptions } from '../../src/setup/options.js';
+import { planSetup } from '../../src/setup/plan.js';
+import { inspectFor } from '../../src/verify/check-account.js';
 import { askSetup } from '../../src/setup/wizard.js';
 import type { Deps } from '../../src/deps.js';
 import { googleDiagnosis } from '../../src/diagnose/google.js';

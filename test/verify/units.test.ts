@@ -3,15 +3,17 @@ import { rootCertificates } from 'node:tls';
 import { describe, expect, it } from 'vitest';
 import type { Account } from '../../src/account.js';
 import type { Probe } from '../../src/clients/prerequisites.js';
-import { clientFindings } from '../../src/commands/doctor.js';
-import { formatTable, listRow } from '../../src/commands/list.js';
-import { loginExit, protocolsFor } from '../../src/commands/verify.js';
+import { clientFindings } from '../../src/diagnose/doctor.js';
+import { formatTable, listRow } from '../../src/accounts/list.js';
+import { protocolsFor } from '../../src/commands/verify.js';
+import { loginExit } from '../../src/verify/check-account.js';
 import { appRegistrationHelp } from '../../src/diagnose/app-help.js';
 import { exitFor, formatFindings, type Finding } from '../../src/diagnose/finding.js';
 import { ExitCode, UserError } from '../../src/errors.js';
 import { startSpinner } from '../../src/ui/spinner.js';
 import { resolveEndpoint, trustedCas, withDeadline } from '../../src/verify/endpoint.js';
 import { portFlag, timeoutFlag } from '../../src/verify/flags.js';
+import { tuningFrom } from '../../src/tuning.js';
 import type { LoginResult } from '../../src/verify/login.js';
 
 const DAY = 86_400_000;
@@ -48,10 +50,10 @@ describe('endpoint from account and flags', () => {
     expect(portFlag('993', '--imap-port')).toBe(993);
     expect(portFlag(undefined, '--imap-port')).toBeUndefined();
     expect(() => portFlag('99999', '--imap-port')).toThrow(UserError);
-    expect(timeoutFlag(undefined, {})).toBe(20_000);
-    expect(timeoutFlag(undefined, { MAILOAUTH_VERIFY_TIMEOUT_MS: '700' })).toBe(700);
-    expect(timeoutFlag('1500', {})).toBe(1500);
-    expect(() => timeoutFlag('soon', {})).toThrow(/--timeout-ms/);
+    expect(timeoutFlag(undefined, tuningFrom({}).verifyTimeoutMs)).toBe(20_000);
+    expect(timeoutFlag(undefined, tuningFrom({ MAILOAUTH_VERIFY_TIMEOUT_MS: '700' }).verifyTimeoutMs)).toBe(700);
+    expect(timeoutFlag('1500', 20_000)).toBe(1500);
+    expect(() => timeoutFlag('soon', 20_000)).toThrow(/--timeout-ms/);
   });
 
   it('withDeadline rejects with VERIFY_TIMEOUT and runs the cleanup', async () => {

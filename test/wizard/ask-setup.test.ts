@@ -6,6 +6,7 @@ import type { Deps } from '../../src/deps.js';
 import { classifyMx, detectProvider, type DetectIo, type OpenidDocument } from '../../src/providers/detect.js';
 import { THUNDERBIRD_GOOGLE_CLIENT_ID } from '../../src/providers/table.js';
 import { inTurn, scriptedPrompter } from '../helpers/scripted-prompter.js';
+import { tuningFrom } from '../../src/tuning.js';
 
 const TENANT = '72f988bf-86f1-41af-91ab-2d7cd011db47';
 const TB = '9e5f94bc-e8a4-4e73-b8be-63364c29d753';
@@ -40,7 +41,7 @@ function deps(answers: Record<string, unknown>, env: NodeJS.ProcessEnv = { DISPL
   let text = '';
   stderr.on('data', (b: Buffer) => (text += b.toString()));
   const d: Deps = {
-    stdout: new PassThrough(), stderr, stdin: new PassThrough(), isTTY: true, env, now: () => 0,
+    stdout: new PassThrough(), stderr, stdin: new PassThrough(), canPrompt: true, env, tuning: tuningFrom(env), now: () => 0,
     selfPath: '/usr/bin/mailoauth', debug: false, prompt, detectIo: recorded,
   };
   return { d, prompt, stderr: () => text };

@@ -1,11 +1,11 @@
 import { readFileSync } from 'node:fs';
-import { alertFor } from './reauth/alert.js';
-import { findAccount, parseAccounts } from './store/accounts.js';
-import { accountsFile, configDir } from './store/paths.js';
-import { decideToken } from './store/records.js';
-import { RuntimeCache, runtimeCacheDir } from './store/runtime-cache.js';
-import { formatToken } from './token-format.js';
-import type { tokenInvocation } from './token-invocation.js';
+import { alertFor } from '../reauth/alert.js';
+import { findAccount, parseAccounts } from '../store/accounts.js';
+import { accountsFile, configDir } from '../store/paths.js';
+import { decideToken } from '../store/records.js';
+import { RuntimeCache, runtimeCacheDir } from '../store/runtime-cache.js';
+import { formatToken } from './format.js';
+import type { tokenInvocation } from './invocation.js';
 
 type Invocation = NonNullable<ReturnType<typeof tokenInvocation>>;
 

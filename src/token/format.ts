@@ -1,5 +1,5 @@
-import { initialResponseBase64 } from './auth/sasl.js';
-import type { AccessRecord } from './store/records.js';
+import { initialResponseBase64 } from '../auth/sasl.js';
+import type { AccessRecord } from '../store/records.js';
 
 export interface TokenOptions {
   xoauth2?: boolean;

@@ -2,10 +2,10 @@ import * as fs from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
 import type { Account } from '../account.js';
 import { ExitCode, UserError } from '../errors.js';
-import { CLIENT_IDS, CLIENTS, type ClientId, type PathEnv } from '../clients/index.js';
+import { CLIENT_IDS, CLIENTS, type ClientId, type PathEnv } from './index.js';
 import {
   absoluteStore, chooseStore, clashError, defaultStore, findClash, storesOverlap, storeUsesIn, type StoreUse,
-} from '../clients/local-store.js';
+} from './local-store.js';
 
 /**
  * The file-system side of local-store.ts: which store a block gets, and whether another managed block

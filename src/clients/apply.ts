@@ -1,17 +1,23 @@
 import * as fs from 'node:fs';
-import { homedir } from 'node:os';
 import type { Account } from '../account.js';
-import { CLIENT_IDS, CLIENTS, isConflict, type ClientId, type RenderOptions } from '../clients/index.js';
-import { managedBlocks } from '../clients/block.js';
-import { saslRefusal } from '../clients/sasl-support.js';
-import { checkPrerequisites } from '../clients/prerequisites.js';
-import { systemCaFile } from '../clients/system-ca.js';
-import { systemProbe } from '../clients/system-probe.js';
-import { checkSelfPath, type PathStat } from '../clients/self-path.js';
-import { updateConfig, type BackupLedger } from '../clients/writer.js';
+import { saslRefusal } from './sasl-support.js';
 import type { Deps } from '../deps.js';
 import { ExitCode, UserError } from '../errors.js';
-import { decideLocalStore } from './local-store-check.js';
+import { homeDir } from '../xdg.js';
+import { managedBlocks } from './block.js';
+import { CLIENTS, isConflict, type ClientId, type PathEnv, type RenderOptions } from './index.js';
+import { decideLocalStore } from './local-store-files.js';
+import { checkPrerequisites } from './prerequisites.js';
+import { checkSelfPath, type PathStat } from './self-path.js';
+import { systemCaFile } from './system-ca.js';
+import { systemProbe } from './system-probe.js';
+import { updateConfig, type BackupLedger, type WriterDeps } from './writer.js';
+
+/**
+ * Writing one client's block for an account, with everything around it: where its file is, the
+ * Maildir decision, prerequisites, the writer's diff/backup/atomic write, the directories the program
+ * will not create itself. Used by config, setup and remove.
+ */
 
 export interface ApplyOptions {
   /** Config file to edit instead of the client's default. */
@@ -33,24 +39,8 @@ export interface ApplyResult {
   warnings: string[];
 }
 
-export function parseClient(name: string): ClientId {
-  if ((CLIENT_IDS as readonly string[]).includes(name)) return name as ClientId;
-  throw new UserError(ExitCode.Usage, `Unknown client "${name}".`, `Use one of: ${CLIENT_IDS.join(', ')}`);
-}
-
-/** The clients named, each once, a client's `requires` before it (git send-email's msmtp block first). */
-export function parseClients(list: string): ClientId[] {
-  const ids = [...new Set(list.split(',').map((s) => s.trim()).filter(Boolean).map(parseClient))];
-  const rank = (id: ClientId) => (ids.some((other) => CLIENTS[other].requires === id) ? 0 : 1);
-  return [...ids].sort((x, y) => rank(x) - rank(y));
-}
-
 export const renderOptions = (d: Deps, o: ApplyOptions): RenderOptions =>
   ({ bin: d.selfPath, caFile: o.caFile, maildir: o.maildir, systemCaFile: systemCaFile((p) => fs.existsSync(p)) });
-
-export function homeOf(env: NodeJS.ProcessEnv): string {
-  return env.HOME || homedir();
-}
 
 /** What a missing or too-old program means for this block, as lines for people. */
 export function prerequisiteWarnings(client: ClientId, env: NodeJS.ProcessEnv): string[] {
@@ -64,11 +54,12 @@ export function clientPath(d: Deps, client: ClientId, accountName: string, file?
   return file ?? CLIENTS[client].defaultPath(pathEnv(d), (p) => fs.existsSync(p), accountName);
 }
 
-const pathEnv = (d: Deps) => ({ HOME: homeOf(d.env), XDG_CONFIG_HOME: d.env.XDG_CONFIG_HOME, MAILRC: d.env.MAILRC });
+const pathEnv = (d: Pick<Deps, 'env'>): PathEnv => ({ HOME: homeDir(d.env), XDG_CONFIG_HOME: d.env.XDG_CONFIG_HOME, MAILRC: d.env.MAILRC });
+const writerDeps = (d: Pick<Deps, 'now'>): WriterDeps => ({ fs, now: d.now, pid: process.pid, uid: process.getuid?.() });
 
 /**
  * ACCOUNT's block for `client`, as it goes into `path` (now holding `text`): a program that keeps
- * mail locally keeps the Maildir its existing block names, and no other managed block's (local-store-check.ts).
+ * mail locally keeps the Maildir its existing block names, and no other managed block's (local-store-files.ts).
  */
 export function renderBlock(d: Deps, account: Account, client: ClientId, o: ApplyOptions, path: string, text: string):
   { block: string; ropts: RenderOptions; warnings: string[] } {
@@ -102,7 +93,7 @@ export function applyClient(d: Deps, account: Account, client: ClientId, o: Appl
       }
       return r.text;
     },
-    { fs, now: d.now, pid: process.pid, uid: process.getuid?.() },
+    writerDeps(d),
     { dryRun: o.dryRun, backups },
   );
   if (written) {
@@ -155,7 +146,7 @@ export function removeClient(d: Deps, accountName: string, client: ClientId, o: 
       if (isConflict(r)) throw new UserError(ExitCode.Usage, `${path}: ${r.reason}\n${r.conflict}`, 'Remove the block by hand');
       return r.text;
     },
-    { fs, now: d.now, pid: process.pid, uid: process.getuid?.() },
+    writerDeps(d),
     { dryRun: o.dryRun, backups },
   );
   return plan.changed ? { client, path, changed: true, written, diff: plan.diff, backupPath, warnings: [] } : undefined;

@@ -1,0 +1,25 @@
+import type { Deps } from './deps.js';
+import { networkDetectIo } from './providers/detect.js';
+import { tuningFrom } from './tuning.js';
+import { inquirerPrompter } from './ui/prompter.js';
+
+/**
+ * THE COMPOSITION ROOT: the one place the process's environment, streams, clock and argv become
+ * Deps (cli.ts and the token path's entry call it). Nothing below reads `process.env`.
+ */
+export function realDeps(debug = false): Deps {
+  const tuning = tuningFrom(process.env);
+  return {
+    stdout: process.stdout,
+    stderr: process.stderr,
+    stdin: process.stdin,
+    canPrompt: Boolean(process.stdin.isTTY && process.stderr.isTTY),
+    env: process.env,
+    tuning,
+    now: () => Date.now(),
+    selfPath: process.argv[1] ?? 'mailoauth',
+    debug,
+    prompt: inquirerPrompter(process.stdin, process.stderr),
+    detectIo: networkDetectIo({ dnsServers: tuning.dnsServers }),
+  };
+}
