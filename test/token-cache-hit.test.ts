@@ -2,10 +2,10 @@ import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { RuntimeCache } from '../../src/store/runtime-cache.js';
-import { cacheHitOutput } from '../../src/token-cache-hit.js';
-import { xoauth2 } from '../../src/token-format.js';
-import { runtimeDir } from '../helpers/cli.js';
+import { RuntimeCache } from '../src/store/runtime-cache.js';
+import { cacheHitOutput } from '../src/token-cache-hit.js';
+import { xoauth2 } from '../src/token-format.js';
+import { runtimeDir } from './helpers/cli.js';
 
 const NOW = Date.now();
 

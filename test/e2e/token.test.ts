@@ -4,11 +4,11 @@ import { mkdtempSync, readFileSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { startIdp, type Idp } from './fixtures/idp.js';
-import { startSecretService, type SecretService } from './fixtures/secret-service.js';
-import { makeTestCa } from './fixtures/tls.js';
-import { run, start, testEnv, until } from './helpers/cli.js';
-import { skipWithout } from './helpers/tools.js';
+import { startIdp, type Idp } from '../fixtures/idp.js';
+import { startSecretService, type SecretService } from '../fixtures/secret-service.js';
+import { makeTestCa } from '../fixtures/tls.js';
+import { run, start, testEnv, until } from '../helpers/cli.js';
+import { skipWithout } from '../helpers/tools.js';
 
 const skip = skipWithout('token engine end to end', ['dbus-run-session', 'gnome-keyring-daemon', 'secret-tool', 'openssl']);
 const USER = 'alice@contoso.example';
@@ -183,7 +183,7 @@ describe.skipIf(skip)('setup + token against the local identity platform and a r
 
   it('browser flow: the loopback listener receives the code and the server verifies PKCE', async () => {
     const log = join(mkdtempSync(join(tmpdir(), 'mailoauth-browser-')), 'visited');
-    const e = env({ BROWSER: `${process.execPath} ${resolve(import.meta.dirname, 'fixtures/fake-browser.mjs')}`, FAKE_BROWSER_LOG: log });
+    const e = env({ BROWSER: `${process.execPath} ${resolve(import.meta.dirname, '../fixtures/fake-browser.mjs')}`, FAKE_BROWSER_LOG: log });
     const r = await run(['setup', '--yes', '--email', USER, '--name', 'web', '--flow', 'browser', '--redirect-uri', 'http://127.0.0.1', '--authority', idp.authority(), '--no-verify'], e);
     expect(r.code, r.stderr).toBe(0);
     expect(idp.counts()['token:authorization_code']).toBe(1);
