@@ -36,7 +36,7 @@ describe.skipIf(skip)('journey: --provider oidc against oidc-provider, then offl
     await w?.stop();
   });
 
-  const setupArgs = (name: string, flow: 'device' | 'browser', extra: string[] = []) => ['setup', '--yes', '--provider', 'oidc', '--issuer', w.oidc.issuer,
+  const setupArgs = (name: string, flow: 'device' | 'browser' | 'paste', extra: string[] = []) => ['setup', '--yes', '--provider', 'oidc', '--issuer', w.oidc.issuer,
     '--client-id', MAIL_CLIENT_ID, '--scope', MAIL_SCOPES, '--email', ALICE.email, '--name', name, '--flow', flow,
     '--imap-host', 'localhost', '--imap-port', String(w.dovecot.imapsPort), '--smtp-host', 'localhost', '--smtp-port', String(w.smtp.port),
     '--ca-file', w.ca.caFile, ...extra];
