@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { decideDetection } from '../../src/providers/detect.js';
-import { providerById } from '../../src/providers/table.js';
 import { UserError } from '../../src/errors.js';
 import { planSetup } from '../../src/setup/plan.js';
+import { fullScopes, providerById, providerForEmail } from '../../src/providers/table.js';
 
 /** The rows made from Thunderbird's clients and its ISP database (docs/real-services.md "Providers from Thunderbird"). */
 describe('providers from Thunderbird: what setup plans for an address of each', () => {
@@ -50,5 +50,34 @@ describe('providers from Thunderbird: what setup plans for an address of each', 
     expect(e?.exitCode).toBe(2);
     expect(e?.message).toMatch(msg);
     expect(e?.fix).toMatch(fix);
+  });
+});
+
+const google = providerById('google')!;
+
+describe('the google row', () => {
+  it.each([
+    ['someone@gmail.com', 'google'],
+    ['Someone@GoogleMail.com', 'google'],
+    ['bob@hotmail.com', 'outlook.com'],
+    ['ann@contoso.com', 'microsoft365'],
+  ])('%s → %s', (email, id) => expect(providerForEmail(email).id).toBe(id));
+
+  it('Thunderbird\'s Google client, the Gmail scope (no offline_access), Gmail hosts and Google endpoints', () => {
+    expect(google).toMatchObject({
+      label: 'Gmail / Google Workspace',
+      defaultClientId: '406964657835-aq8lmia8j95dhl1a2bvharmfk3t1hgqj.apps.googleusercontent.com',
+      imap: { host: 'imap.gmail.com', port: 993, tls: 'implicit' },
+      smtp: { host: 'smtp.gmail.com', port: 465, tls: 'implicit' },
+      oauth2: {
+        endpoints: { authorizationEndpoint: 'https://accounts.google.com/o/oauth2/v2/auth', tokenEndpoint: 'https://oauth2.googleapis.com/token' },
+        defaultClientSecret: 'kSmqreRr0qwBWJgbf5Y-PjSU',
+        authorizeParams: { access_type: 'offline', prompt: 'consent' },
+      },
+    });
+    expect(fullScopes(google)).toEqual(['https://mail.google.com/']);
+    // Microsoft rows are unchanged.
+    expect(fullScopes(providerById('microsoft365')!)).toEqual([
+      'https://outlook.office.com/IMAP.AccessAsUser.All', 'https://outlook.office.com/SMTP.Send', 'offline_access']);
   });
 });

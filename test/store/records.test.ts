@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { decideToken, decideUnderLock, hasRefreshToken, parseAccess, trimMsalCache } from '../../src/store/records.js';
+import { parseOAuth2, serializeOAuth2 } from '../../src/store/records.js';
 
 const MIN = 60_000;
 
@@ -63,4 +64,13 @@ describe('MSAL cache trimming keeps the refresh token, drops access tokens', () 
     ['garbage', false],
     [null, false],
   ])('hasRefreshToken(%s) = %s', (c, want) => expect(hasRefreshToken(c)).toBe(want));
+});
+
+describe('the OAuth2 record', () => {
+  it('the OAuth2 record keeps the refresh token and only an own client\'s secret', () => {
+    expect(parseOAuth2(serializeOAuth2({ refreshToken: '1//x' }))).toEqual({ v: 1, refreshToken: '1//x' });
+    expect(parseOAuth2(serializeOAuth2({ refreshToken: '1//x', clientSecret: 's' }))).toEqual({ v: 1, refreshToken: '1//x', clientSecret: 's' });
+    expect(parseOAuth2('{"RefreshToken":{}}')).toBeUndefined();
+    expect(parseOAuth2(null)).toBeUndefined();
+  });
 });
