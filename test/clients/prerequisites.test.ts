@@ -1,49 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { CLIENT_IDS, type ClientId } from '../../src/clients/client.js';
 import { CLIENTS } from '../../src/clients/index.js';
-import { imapsyncCommand } from '../../src/clients/imapsync.js';
 import { checkPrerequisites, compareVersions, isInstalled, type Probe } from '../../src/clients/prerequisites.js';
 import { systemProbe } from '../../src/clients/system-probe.js';
-import { fillTemplate, templatesDir } from '../../src/clients/templates.js';
 import { skipWithout } from '../helpers/tools.js';
-import { account } from './support.js';
-
-describe('defaultPath', () => {
-  const env = { HOME: '/h', XDG_CONFIG_HOME: '/x' };
-  it.each([
-    ['offlineimap', [], '/h/.offlineimaprc'],
-    ['offlineimap', ['/x/offlineimap/config'], '/x/offlineimap/config'],
-    ['mbsync', [], '/h/.mbsyncrc'],
-    ['mbsync', ['/x/isyncrc'], '/x/isyncrc'],
-    ['mutt', [], '/h/.muttrc'],
-    ['mutt', ['/x/mutt/muttrc'], '/x/mutt/muttrc'],
-    ['mutt', ['/x/mutt/muttrc', '/h/.muttrc'], '/h/.muttrc'],
-    ['mutt', ['/h/.mutt/muttrc'], '/h/.mutt/muttrc'],
-    ['neomutt', [], '/x/neomutt/neomuttrc'],
-    ['neomutt', ['/h/.muttrc'], '/h/.muttrc'],
-    ['neomutt', ['/h/.muttrc', '/h/.neomuttrc'], '/h/.neomuttrc'],
-    ['neomutt', ['/h/.muttrc', '/x/mutt/muttrc'], '/x/mutt/muttrc'],
-    ['msmtp', [], '/h/.msmtprc'],
-    ['msmtp', ['/x/msmtp/config'], '/x/msmtp/config'],
-    ['msmtp', ['/x/msmtp/config', '/h/.msmtprc'], '/h/.msmtprc'],
-    ['aerc', [], '/x/aerc/accounts.conf'],
-    ['aerc', ['/h/Library/Preferences/aerc/accounts.conf'], '/h/Library/Preferences/aerc/accounts.conf'],
-    ['getmail', [], '/x/getmail/getmailrc-work'],
-    ['getmail', ['/h/.getmail'], '/h/.getmail/getmailrc-work'],
-    ['getmail', ['/h/.getmail', '/x/getmail'], '/x/getmail/getmailrc-work'],
-    ['git-send-email', [], '/h/.gitconfig'],
-    ['git-send-email', ['/x/git/config'], '/x/git/config'],
-    ['git-send-email', ['/x/git/config', '/h/.gitconfig'], '/h/.gitconfig'],
-    ['s-nail', [], '/h/.mailrc'],
-  ] as Array<[ClientId, string[], string]>)('%s with %j existing → %s', (id, existing, expected) => {
-    expect(CLIENTS[id].defaultPath(env, (p) => existing.includes(p), 'work')).toBe(expected);
-  });
-
-  it('without XDG_CONFIG_HOME (or a relative one) ~/.config is the base', () => {
-    expect(CLIENTS.neomutt.defaultPath({ HOME: '/h' }, () => false, 'work')).toBe('/h/.config/neomutt/neomuttrc');
-    expect(CLIENTS.neomutt.defaultPath({ HOME: '/h', XDG_CONFIG_HOME: 'rel' }, () => false, 'work')).toBe('/h/.config/neomutt/neomuttrc');
-  });
-});
 
 describe('prerequisites', () => {
   it.each([
@@ -116,56 +76,4 @@ describe('prerequisites', () => {
         expect(r, id).toMatchObject({ ok: true });
       }
     });
-});
-
-describe('templates', () => {
-  it.each([
-    ['the bundle (dist/cli.js)', 'file:///pkg/dist/cli.js'],
-    ['a bundle chunk', 'file:///pkg/dist/chunk-ABC.js'],
-    ['the sources', 'file:///pkg/src/clients/templates.ts'],
-  ])('found from %s', (_, url) => {
-    expect(templatesDir(url, (p) => p === '/pkg/templates/mbsync.rc')).toBe('/pkg/templates');
-  });
-
-  it('a missing install is a clear error', () => {
-    expect(() => templatesDir('file:///pkg/dist/cli.js', () => false)).toThrow(/templates not found/);
-  });
-
-  it('the real templates directory exists next to src/', () => {
-    expect(templatesDir()).toMatch(/\/templates$/);
-  });
-
-  it.each([
-    ['fills placeholders', 'a {{x}} b', { x: '1' }, 'a 1 b'],
-    ['drops a line that is only an empty placeholder', 'a\n{{x}}\nb', { x: '' }, 'a\nb'],
-    ['keeps a line with an empty placeholder among text', 'a {{x}}!', { x: '' }, 'a !'],
-    ['does not re-expand values', '{{x}}', { x: '{{y}}' }, '{{y}}'],
-  ])('%s', (_, t, v, out) => {
-    expect(fillTemplate(t, v)).toBe(out);
-  });
-
-  it.each([
-    ['unknown placeholder', '{{nope}}', {}],
-    ['unused value', 'x', { extra: '1' }],
-  ])('%s is a bug, reported', (_, t, v) => {
-    expect(() => fillTemplate(t, v)).toThrow();
-  });
-});
-
-describe('imapsync', () => {
-  it.each([
-    [account(), '/home/me/imapsync-token', 1, [],
-      'imapsync --host1 outlook.office365.com --port1 993 --ssl1 --user1 me@contoso.com --oauthaccesstoken1 /home/me/imapsync-token'],
-    [account({ email: "o'brien@contoso.com" }), '/tmp/my token', 2, ['--host1', 'old.example.org', '--user1', 'me'],
-      "imapsync --host2 outlook.office365.com --port2 993 --ssl2 --user2 'o'\\''brien@contoso.com' " +
-      "--oauthaccesstoken2 '/tmp/my token' --host1 old.example.org --user1 me"],
-    [account({ imap: { host: 'imap.example.org', port: 143, tls: 'starttls' } }), 'tok', 1, [],
-      'imapsync --host1 imap.example.org --port1 143 --tls1 --user1 me@contoso.com --oauthaccesstoken1 tok'],
-  ] as const)('%#: %s', (a, file, side, other, expected) => {
-    expect(imapsyncCommand(a, file, { side, otherSide: [...other] })).toBe(expected);
-  });
-
-  it('refuses a token file name with a newline', () => {
-    expect(() => imapsyncCommand(account(), 'a\nb')).toThrow(/control characters/);
-  });
 });
