@@ -14,3 +14,12 @@ describe('AADSTS table covers every code in the spec', () => {
     expect(aadstsCode('nothing here')).toBeUndefined();
   });
 });
+
+describe('AADSTS50020 points at the other kind of account', () => {
+  const fix = AADSTS.get(50020)!.fix;
+  it.each([
+    ['https://login.microsoftonline.com/consumers', /only takes personal.*--provider microsoft365 --tenant organizations/],
+    ['https://login.microsoftonline.com/organizations', /work or school accounts\. For a personal Outlook\.com.*--provider outlook\.com --tenant consumers/],
+    ['https://login.microsoftonline.com/contoso.com', /work or school accounts of tenant contoso\.com\..*--tenant <its domain or tenant id>/],
+  ])('%s', (authority, want) => expect(fix({ account: 'w', email: 'a@b.c', clientId: 'c', authority })).toMatch(want));
+});

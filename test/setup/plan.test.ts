@@ -2,8 +2,10 @@ import { describe, expect, it } from 'vitest';
 import { ExitCode, UserError } from '../../src/errors.js';
 import type { Account } from '../../src/account.js';
 import { THUNDERBIRD_GOOGLE_CLIENT_ID } from '../../src/providers/table.js';
-import { planSetup, type SetupOptions } from '../../src/setup/plan.js';
+import { planSetup, wantsDetection, type SetupOptions } from '../../src/setup/plan.js';
 import { userError } from '../helpers/user-error.js';
+import { decideDetection } from '../../src/providers/detect.js';
+import { DOC, T } from '../providers/openid-documents.js';
 
 describe('planSetup: flags → plan', () => {
   const env = {};
@@ -121,4 +123,82 @@ describe('planSetup for a Gmail address', () => {
     const e = userError(() => planSetup({ email: 'ann@contoso.com', clientSecretEnv: 'X' }, { X: 'y' }, 'linux'));
     expect(e.exitCode).toBe(ExitCode.Usage);
   });
+});
+
+const env = { DISPLAY: ':0' };
+describe('planSetup with clouds, detection and shared mailboxes', () => {
+  const gov = decideDetection({ kind: 'hosts', hosts: ['a.mail.protection.office365.us'] }, { kind: 'tenant', doc: DOC.gccHigh! });
+  const OWN = '11111111-2222-3333-4444-555555555555';
+  it('detection feeds the defaults: GCC High tenant → .us authority, hosts and scopes', () => {
+    const p = planSetup({ email: 'ann@agency.example', clientId: OWN }, env, 'linux', undefined, gov);
+    expect(p.account).toMatchObject({
+      provider: 'microsoft365', cloud: 'usgov', tenant: T, authority: `https://login.microsoftonline.us/${T}`,
+      imap: { host: 'outlook.office365.us' }, smtp: { host: 'smtp.office365.us' },
+      scopes: ['https://outlook.office365.us/IMAP.AccessAsUser.All', 'https://outlook.office365.us/SMTP.Send', 'offline_access'],
+    });
+  });
+  it('explicit flags override detection: --cloud, --tenant, --authority, hosts', () => {
+    const p = planSetup({ email: 'ann@agency.example', cloud: 'public', tenant: 'agency.example' }, env, 'linux', undefined, gov);
+    expect(p.account).toMatchObject({ tenant: 'agency.example', authority: 'https://login.microsoftonline.com/agency.example', imap: { host: 'outlook.office365.com' } });
+    expect(p.account.cloud).toBeUndefined();
+    const q = planSetup({ email: 'ann@agency.example', clientId: OWN, authority: 'https://127.0.0.1:9/organizations', imapHost: 'localhost' }, env, 'linux', undefined, gov);
+    expect(q.account).toMatchObject({ cloud: 'usgov', authority: 'https://127.0.0.1:9/organizations', imap: { host: 'localhost' }, smtp: { host: 'smtp.office365.us' } });
+  });
+  it('--cloud china without detection', () => {
+    expect(planSetup({ email: 'li@contoso.cn', cloud: 'china', clientId: OWN }, env, 'linux').account).toMatchObject({
+      authority: 'https://login.partner.microsoftonline.cn/organizations', imap: { host: 'partner.outlook.cn', port: 993 }, smtp: { host: 'smtp.partner.outlook.cn', port: 587 },
+      scopes: ['https://partner.outlook.cn/IMAP.AccessAsUser.All', 'https://partner.outlook.cn/SMTP.Send', 'offline_access'],
+    });
+  });
+  it.each([
+    ['--cloud usgov, no --client-id', { email: 'a@agency.gov', cloud: 'usgov' }, undefined, /US Government GCC High needs your own app registration: Thunderbird's public client, the default for Microsoft 365 \(work or school\), exists only in the worldwide cloud/, /mailoauth doctor --app-help --cloud usgov/],
+    ['detected DoD tenant, no --client-id', { email: 'a@army.example' }, decideDetection({ kind: 'hosts', hosts: ['a.mail.protection.office365.us'] }, { kind: 'tenant', doc: DOC.dod! }), /US Government DoD needs your own app/, /--app-help --cloud usgov-dod/],
+    ["Thunderbird's id named for 21Vianet", { email: 'li@contoso.cn', cloud: 'china', clientId: '9e5f94bc-e8a4-4e73-b8be-63364c29d753' }, undefined, /registered only in the worldwide Microsoft cloud, not in China \(operated by 21Vianet\): the sign-in would end in AADSTS700016/, /--app-help --cloud china.*--client-id/],
+  ])("a sovereign cloud without the user's own app: %s → exit 2 before any request", (_, o, det, msg, fix) => {
+    let err: UserError | undefined;
+    try {
+      planSetup(o, env, 'linux', undefined, det);
+    } catch (e) {
+      err = e as UserError;
+    }
+    expect(err).toBeInstanceOf(UserError);
+    expect(err!.exitCode).toBe(ExitCode.Usage);
+    expect(err!.message).toMatch(msg);
+    expect(err!.fix).toMatch(fix);
+  });
+  it('a consumer domain ignores a detected work tenant of another provider and stays on consumers', () => {
+    expect(planSetup({ email: 'bob@outlook.com' }, env, 'linux', undefined, { provider: 'outlook.com', tenant: 'consumers', cloud: 'public', confident: true, evidence: [] }).account)
+      .toMatchObject({ provider: 'outlook.com', tenant: 'consumers', authority: 'https://login.microsoftonline.com/consumers', smtp: { host: 'smtp-mail.outlook.com' } });
+  });
+  it('--mailbox: the login user is the shared mailbox, the delegate signs in, the name defaults to the shared address', () => {
+    const p = planSetup({ email: 'bob@contoso.com', mailbox: 'team@contoso.com' }, env, 'linux');
+    expect(p.signInUser).toBe('bob@contoso.com');
+    expect(p.account).toMatchObject({ name: 'team@contoso.com', email: 'team@contoso.com', delegate: 'bob@contoso.com' });
+    // --reauth keeps it shared and signs the delegate in again.
+    const again = planSetup({}, env, 'linux', { ...p.account, createdAt: 'x' } as never);
+    expect(again.signInUser).toBe('bob@contoso.com');
+    expect(again.account).toMatchObject({ email: 'team@contoso.com', delegate: 'bob@contoso.com' });
+  });
+  it.each([
+    [{ email: 'a@contoso.com', mailbox: 'a@contoso.com' }, undefined],
+    [{ email: 'bob@outlook.com', mailbox: 'team@outlook.com' }, /no shared mailboxes/],
+    [{ email: 'a@contoso.com', mailbox: 'not-an-address' }, /is not an email address/],
+    [{ email: 'a@contoso.com', cloud: 'mars' }, /Unknown cloud/],
+    [{ email: 'bob@outlook.com', cloud: 'usgov' }, /only in the worldwide cloud/],
+  ])('%j', (o, err) => {
+    if (err) expect(() => planSetup(o, env, 'linux')).toThrow(err);
+    else expect(planSetup(o, env, 'linux').account.delegate).toBeUndefined();
+  });
+  it('--reauth --provider outlook.com moves the account to the consumer row (tenant, hosts, scopes)', () => {
+    const work = planSetup({ email: 'bob@contoso.com' }, env, 'linux').account;
+    expect(planSetup({ provider: 'outlook.com' }, env, 'linux', { ...work, createdAt: 'x' } as never).account)
+      .toMatchObject({ provider: 'outlook.com', tenant: 'consumers', authority: 'https://login.microsoftonline.com/consumers', smtp: { host: 'smtp-mail.outlook.com' } });
+  });
+  it.each([
+    [{}, true],
+    [{ cloud: 'usgov' }, true],
+    [{ cloud: 'usgov', tenant: 't.example' }, false],
+    [{ cloud: 'public', authority: 'https://x.example/t' }, false],
+    [{ provider: 'outlook.com' }, false],
+  ])('setup --yes looks the domain up with %j: %s', (o, want) => expect(wantsDetection(o)).toBe(want));
 });
