@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { decideToken, decideUnderLock, hasRefreshToken, parseAccess, trimMsalCache } from '../../src/store/records.js';
-import { parseOAuth2, serializeOAuth2 } from '../../src/store/records.js';
+import {
+  decideForcedUnderLock, decideToken, decideUnderLock, hasRefreshToken, parseAccess, parseOAuth2, serializeOAuth2, trimMsalCache,
+} from '../../src/store/records.js';
 
 const MIN = 60_000;
 
@@ -72,5 +73,19 @@ describe('the OAuth2 record', () => {
     expect(parseOAuth2(serializeOAuth2({ refreshToken: '1//x', clientSecret: 's' }))).toEqual({ v: 1, refreshToken: '1//x', clientSecret: 's' });
     expect(parseOAuth2('{"RefreshToken":{}}')).toBeUndefined();
     expect(parseOAuth2(null)).toBeUndefined();
+  });
+});
+
+const NOW = Date.parse('2025-06-15T12:00:00Z');
+
+describe('decideForcedUnderLock: `mailoauth refresh` refreshes unless someone just did', () => {
+  const rec = (t: string, left: number) => ({ v: 1 as const, accessToken: t, expiresAt: NOW + left, scopes: [] });
+  it.each([
+    ['a fresh token it saw itself: refresh anyway', rec('a', 3600_000), rec('a', 3600_000), { refresh: 'asked' }],
+    ['replaced since it looked: use that', rec('b', 3600_000), rec('a', 3600_000), 'use'],
+    ['replaced by one about to expire: refresh', rec('b', 30_000), rec('a', 3600_000), { refresh: 'asked' }],
+    ['nothing stored', undefined, undefined, { refresh: 'missing' }],
+  ] as const)('%s', (_, current, seen, want) => {
+    expect(decideForcedUnderLock(current, seen, NOW)).toEqual(want === 'use' ? { use: current } : want);
   });
 });
