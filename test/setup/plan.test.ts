@@ -202,3 +202,41 @@ describe('planSetup with clouds, detection and shared mailboxes', () => {
     [{ provider: 'outlook.com' }, false],
   ])('setup --yes looks the domain up with %j: %s', (o, want) => expect(wantsDetection(o)).toBe(want));
 });
+
+describe('planSetup for --provider oidc', () => {
+  const base: SetupOptions = { email: 'me@example.org', provider: 'oidc', issuer: 'https://sso.example.org/realms/mail', clientId: 'mailoauth', scope: 'openid email offline_access mail', imapHost: 'mail.example.org', smtpHost: 'mail.example.org', flow: 'device' };
+  it('issuer kept for discovery, scopes from --scope, implicit-TLS defaults for the ports', () => {
+    expect(planSetup(base, {}, 'linux').account).toMatchObject({
+      auth: 'oauth2', provider: 'oidc', clientId: 'mailoauth', tenant: '', authority: 'https://sso.example.org/realms/mail',
+      scopes: ['openid', 'email', 'offline_access', 'mail'], oauth2: { issuer: 'https://sso.example.org/realms/mail', authorizationEndpoint: '', tokenEndpoint: '' },
+      imap: { host: 'mail.example.org', port: 993, tls: 'implicit' }, smtp: { host: 'mail.example.org', port: 465, tls: 'implicit' },
+    });
+  });
+  it('endpoints given instead of an issuer', () => {
+    const p = planSetup({ ...base, issuer: undefined, authorizationEndpoint: 'https://sso.example.org/auth', tokenEndpoint: 'https://sso.example.org/token', deviceAuthorizationEndpoint: 'https://sso.example.org/device' }, {}, 'linux');
+    expect(p.account.oauth2).toEqual({ authorizationEndpoint: 'https://sso.example.org/auth', tokenEndpoint: 'https://sso.example.org/token', deviceAuthorizationEndpoint: 'https://sso.example.org/device' });
+  });
+  it.each<[string, SetupOptions, RegExp]>([
+    ['no client id', { ...base, clientId: undefined }, /has no public client mailoauth knows: name yours with --client-id/],
+    ['no scope', { ...base, scope: undefined }, /needs the scopes its mail servers accept: --scope/],
+    ['no issuer or endpoints', { ...base, issuer: undefined }, /needs to know where to sign in: --issuer URL/],
+    ['an http issuer', { ...base, issuer: 'http://sso.example.org' }, /must be https/],
+    ['only one endpoint', { ...base, issuer: undefined, tokenEndpoint: 'https://x/token' }, /Give both --authorization-endpoint and --token-endpoint/],
+    ['no mail servers', { ...base, imapHost: undefined }, /needs the mail servers: --imap-host and --smtp-host/],
+    ['a scope with a quote', { ...base, scope: 'mail "x"' }, /is not a scope/],
+    ['--tenant', { ...base, tenant: 'x' }, /--tenant does not apply/],
+  ])('%s → exit 2', (_, o, msg) => {
+    let err: unknown;
+    try {
+      planSetup(o, {}, 'linux');
+    } catch (e) {
+      err = e;
+    }
+    expect(err).toBeInstanceOf(UserError);
+    expect((err as UserError).exitCode).toBe(ExitCode.Usage);
+    expect((err as UserError).message).toMatch(msg);
+  });
+  it('--issuer and --scope do not apply to Microsoft', () => {
+    expect(() => planSetup({ email: 'a@contoso.com', issuer: 'https://x', flow: 'device' }, {}, 'linux')).toThrow(/--issuer does not apply to Microsoft 365/);
+  });
+});
