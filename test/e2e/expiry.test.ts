@@ -17,7 +17,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { skipWithout } from '../helpers/tools.js';
 import {
-  MARGIN_S, TOOLS, USER, clientRound, clientVersion, deviceSetup, proved, refreshes, setupArgs, startWorld, storedAccess, untilInsideMargin,
+  MARGIN_S, TOOLS, USER, clientRound, clientVersion, deviceSignIn, proved, refreshes, setupArgs, startWorld, storedAccess, untilInsideMargin,
   userEnv, type ClientRound, type UserEnv, type World,
 } from './harness.js';
 
@@ -44,7 +44,7 @@ describe.skipIf(skip)('journey: access tokens expire under running clients', () 
   it('four clients at once across two expiries: every run succeeds with a fresh token, one refresh per expiry', async () => {
     const env = userEnv(w);
     w.idp.setAccessTokenLifetime(MARGIN_S + HEADROOM_S);
-    const setup = await deviceSetup(w, env, setupArgs(w, NAME, 'device'));
+    const setup = await deviceSignIn(w, env, setupArgs(w, NAME, 'device'));
     expect(setup.code, setup.stderr).toBe(0);
     const first = storedAccess(env, NAME).accessToken;
     w.idp.resetCounts();

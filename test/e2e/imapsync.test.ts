@@ -17,7 +17,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { skipWithout } from '../helpers/tools.js';
 import {
-  MARGIN_S, SEED, TOOLS, USER, deviceSetup, mailoauth, proved, refreshes, runTool, setupArgs, sleep, startWorld, userEnv,
+  MARGIN_S, SEED, TOOLS, USER, deviceSignIn, mailoauth, proved, refreshes, runTool, setupArgs, sleep, startWorld, userEnv,
   type UserEnv, type World,
 } from './harness.js';
 import { IMAPSYNC, programVersion } from './programs.js';
@@ -39,10 +39,10 @@ describe.skipIf(skip)('journeys: imapsync migrates between two mailboxes with to
 
   /** Signs alice in as `src` and bob as `dst` in one HOME, writing no client config. */
   async function twoAccounts(env: UserEnv, beforeBob?: () => void): Promise<void> {
-    const src = await deviceSetup(w, env, setupArgs(w, 'src', 'device', ['--clients', '']));
+    const src = await deviceSignIn(w, env, setupArgs(w, 'src', 'device', ['--clients', '']));
     expect(src.code, src.out).toBe(0);
     beforeBob?.();
-    const dst = await deviceSetup(w, env, setupArgs(w, 'dst', 'device', ['--clients', '']).map((a) => (a === USER ? BOB : a)), BOB);
+    const dst = await deviceSignIn(w, env, setupArgs(w, 'dst', 'device', ['--clients', '']).map((a) => (a === USER ? BOB : a)), { answer: { as: BOB } });
     expect(dst.code, dst.out).toBe(0);
   }
 

@@ -14,10 +14,10 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { MAIL_SCOPES, MAIL_CLIENT_ID } from '../fixtures/oidc-server.js';
 import { oidcChromium } from '../fixtures/oidc-chromium.js';
-import { start, until } from '../helpers/cli.js';
+import { until } from '../helpers/cli.js';
 import { skipWithout } from '../helpers/tools.js';
 import {
-  CLIENTS, MARGIN_S, TOOLS, clientRound, clientVersion, expectManagedConfigs, mailoauth, proved, startOidcWorld, storedAccess, storedOAuth2,
+  CLIENTS, MARGIN_S, TOOLS, clientRound, deviceSignIn, clientVersion, expectManagedConfigs, mailoauth, proved, startOidcWorld, storedAccess, storedOAuth2,
   untilInsideMargin, userEnv, type OidcWorld, type UserEnv,
 } from './harness.js';
 
@@ -43,13 +43,7 @@ describe.skipIf(skip)('journey: --provider oidc against oidc-provider, then offl
   const count = (k: string) => w.oidc.counts()[k] ?? 0;
 
   /** Setup by device code: the code from setup's output, entered at the server's pages by "alice". */
-  async function deviceSetup(env: UserEnv, name: string, extra: string[] = []) {
-    const p = start(setupArgs(name, 'device', extra), env, 120_000, w.cli);
-    p.endInput();
-    const userCode = await until('the device code on stderr', () => /enter the code (\S+)/.exec(p.stderr())?.[1], 60_000);
-    const pages = await w.oidc.approveDeviceCode(userCode, ALICE.login);
-    return { ...(await p.done), userCode, pages };
-  }
+  const deviceSetup = (env: UserEnv, name: string, extra: string[] = []) => deviceSignIn(w, env, setupArgs(name, 'device', extra), { answer: { as: ALICE.login } });
 
   it('device code: discovery, sign-in at the server\'s pages, the four clients; at expiry one refresh for all, rotated refresh token stored', async () => {
     const env = userEnv(w, { MAILOAUTH_DEVICE_POLL_MS: '200' });
@@ -114,7 +108,7 @@ describe.skipIf(skip)('journey: --provider oidc against oidc-provider, then offl
   it('paste: the address the browser ended on, typed back, completes the sign-in (the flow Yahoo, AOL and Mail.ru get)', async () => {
     const env = userEnv(w);
     w.oidc.resetCounts();
-    const p = start(setupArgs('pasted', 'paste', ['--redirect-uri', 'http://127.0.0.1', '--no-verify', '--clients', '']), env, 120_000, w.cli);
+    const p = w.start(setupArgs('pasted', 'paste', ['--redirect-uri', 'http://127.0.0.1', '--no-verify', '--clients', '']), env, 120_000);
     const url = await until('the authorize URL on stderr', () => /Open this address in any browser and sign in as \S+:\n\n {2}(\S+)/.exec(p.stderr())?.[1], 60_000);
     // A person signs in at the server's pages; the browser ends on http://127.0.0.1/?code=... (nothing listens there).
     const { redirect } = await w.oidc.signInBrowser(url, ALICE.login);

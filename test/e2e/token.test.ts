@@ -1,32 +1,30 @@
-import { spawnSync } from 'node:child_process';
+/**
+ * setup + token end to end, in the test world (the local identity platform, a real Secret Service):
+ * device, browser and paste sign-in, the cache hit, the refresh at the margin with the rotated refresh
+ * token stored, a crowd at expiry, revocation, the file store and imapsync's token file.
+ */
 import https from 'node:https';
 import { mkdtempSync, readFileSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { startIdp, type Idp } from '../fixtures/idp.js';
-import { startSecretService, type SecretService } from '../fixtures/secret-service.js';
-import { makeTestCa } from '../fixtures/tls.js';
-import { run, start, testEnv, until } from '../helpers/cli.js';
+import type { Idp } from '../fixtures/idp.js';
+import { until } from '../helpers/cli.js';
 import { skipWithout } from '../helpers/tools.js';
+import { USER, WORLD_TOOLS, keychainItem, startWorld, storedRefreshToken, type World } from './harness.js';
 
-const skip = skipWithout('token engine end to end', ['dbus-run-session', 'gnome-keyring-daemon', 'secret-tool', 'openssl']);
-const USER = 'alice@contoso.example';
+const skip = skipWithout('token engine end to end', WORLD_TOOLS);
 
+let w: World;
 let idp: Idp;
-let ss: SecretService;
-let caFile: string;
 
 beforeAll(async () => {
   if (skip) return;
-  const ca = await makeTestCa(mkdtempSync(join(tmpdir(), 'mailoauth-ca-')));
-  caFile = ca.caFile;
-  idp = await startIdp({ tls: ca, users: [{ upn: USER, name: 'Alice' }, { upn: 'bob@contoso.example' }] });
-  ss = await startSecretService();
+  w = await startWorld({ users: [USER, 'bob@contoso.example'] });
+  idp = w.idp;
 });
 afterAll(async () => {
-  await idp?.stop();
-  await ss?.stop();
+  await w?.stop();
 });
 beforeEach(() => {
   if (skip) return;
@@ -35,40 +33,10 @@ beforeEach(() => {
   idp.resetCounts();
 });
 
-function env(extra: NodeJS.ProcessEnv = {}) {
-  return testEnv({
-    ...ss.env,
-    NODE_EXTRA_CA_CERTS: caFile,
-    MAILOAUTH_RETRY_BASE_MS: '50',
-    ...extra,
-  });
-}
-
-/** Keychain item as secret-tool (another Secret Service client) sees it. */
-function keychainItem(e: NodeJS.ProcessEnv, username: string): string {
-  return spawnSync('secret-tool', ['lookup', 'service', 'mailoauth', 'username', username], { env: e, encoding: 'utf8' }).stdout;
-}
-function storedRefreshToken(e: NodeJS.ProcessEnv, name: string): string | undefined {
-  const cache = keychainItem(e, `${name}/msal`);
-  if (!cache) return undefined;
-  return Object.values(JSON.parse(cache).RefreshToken as Record<string, { secret: string }>)[0]?.secret;
-}
-
-async function deviceSignIn(e: NodeJS.ProcessEnv, name: string, extraArgs: string[] = []) {
-  const p = start(['setup', '--yes', '--email', USER, '--name', name, '--flow', 'device', '--authority', idp.authority(), '--no-verify', ...extraArgs], e);
-  p.endInput();
-  const code = await until('the device code on stderr', () => /enter the code (\S+)/.exec(p.stderr())?.[1]);
-  idp.approveDeviceCode(code, USER);
-  const r = await p.done;
-  expect(r.stderr).toContain(code);
-  expect(r.code, r.stderr).toBe(0);
-  return r;
-}
-
 describe.skipIf(skip)('setup + token against the local identity platform and a real Secret Service', () => {
   it('device-code sign-in stores the refresh token in the keychain and metadata in a 0600 accounts.json', async () => {
-    const e = env();
-    const r = await deviceSignIn(e, 'dev');
+    const e = w.env();
+    const r = await w.signIn(e, 'dev');
     expect(r.stdout).toBe('');
     const rt = storedRefreshToken(e, 'dev');
     expect(rt).toBe(idp.lastRefreshToken(USER));
@@ -83,8 +51,8 @@ describe.skipIf(skip)('setup + token against the local identity platform and a r
   });
 
   it('Ctrl-C while waiting for device-code approval cancels cleanly: exit 2, nothing stored', async () => {
-    const e = env();
-    const p = start(['setup', '--yes', '--email', USER, '--name', 'cancelled', '--flow', 'device', '--authority', idp.authority(), '--no-verify'], e);
+    const e = w.env();
+    const p = w.start(['setup', '--yes', '--email', USER, '--name', 'cancelled', '--flow', 'device', '--authority', idp.authority(), '--no-verify'], e);
     p.endInput();
     await until('the device code on stderr', () => /enter the code (\S+)/.exec(p.stderr())?.[1]);
     p.kill('SIGINT');
@@ -96,11 +64,11 @@ describe.skipIf(skip)('setup + token against the local identity platform and a r
   });
 
   it('token on a cache hit prints the stored token and makes no request', async () => {
-    const e = env();
-    await deviceSignIn(e, 'hit');
+    const e = w.env();
+    await w.signIn(e, 'hit');
     idp.resetCounts();
-    const a = await run(['token', 'hit'], e);
-    const b = await run(['token', 'hit'], e);
+    const a = await w.run(['token', 'hit'], e);
+    const b = await w.run(['token', 'hit'], e);
     expect(a.code, a.stderr).toBe(0);
     expect(a.stdout).toMatch(/^[\w-]+\.[\w-]+\.[\w-]+\n$/);
     expect(b.stdout).toBe(a.stdout);
@@ -110,25 +78,25 @@ describe.skipIf(skip)('setup + token against the local identity platform and a r
   });
 
   it('--xoauth2 and --json formats', async () => {
-    const e = env();
-    await deviceSignIn(e, 'fmt');
-    const plain = (await run(['token', 'fmt'], e)).stdout.trim();
-    const x = await run(['token', 'fmt', '--xoauth2'], e);
+    const e = w.env();
+    await w.signIn(e, 'fmt');
+    const plain = (await w.run(['token', 'fmt'], e)).stdout.trim();
+    const x = await w.run(['token', 'fmt', '--xoauth2'], e);
     expect(Buffer.from(x.stdout.trim(), 'base64').toString()).toBe(`user=${USER}\x01auth=Bearer ${plain}\x01\x01`);
-    const j = JSON.parse((await run(['token', 'fmt', '--json'], e)).stdout);
+    const j = JSON.parse((await w.run(['token', 'fmt', '--json'], e)).stdout);
     expect(j).toMatchObject({ access_token: plain, account: 'fmt' });
     expect(Date.parse(j.expires_at)).toBeGreaterThan(Date.now() + 50 * 60_000);
   });
 
   it('a token inside the 5-minute margin is refreshed once, and the rotated refresh token is what is stored', async () => {
-    const e = env();
+    const e = w.env();
     idp.setAccessTokenLifetime(240);
-    await deviceSignIn(e, 'exp');
+    await w.signIn(e, 'exp');
     const before = storedRefreshToken(e, 'exp');
     const stale = JSON.parse(keychainItem(e, 'exp')).accessToken;
     idp.setAccessTokenLifetime(3600);
     idp.resetCounts();
-    const r = await run(['token', 'exp'], e);
+    const r = await w.run(['token', 'exp'], e);
     expect(r.code, r.stderr).toBe(0);
     const fresh = r.stdout.trim();
     expect(fresh).not.toBe(stale);
@@ -139,18 +107,18 @@ describe.skipIf(skip)('setup + token against the local identity platform and a r
     expect(after).not.toBe(before);
     expect(after).toBe(idp.lastRefreshToken(USER));
     // And now it is a cache hit again.
-    const again = await run(['token', 'exp'], e);
+    const again = await w.run(['token', 'exp'], e);
     expect(again.stdout.trim()).toBe(fresh);
     expect(idp.counts()['token:refresh_token']).toBe(1);
   });
 
   it('20 concurrent token processes at expiry share exactly one refresh and print the same token', async () => {
-    const e = env();
+    const e = w.env();
     idp.setAccessTokenLifetime(240);
-    await deviceSignIn(e, 'crowd');
+    await w.signIn(e, 'crowd');
     idp.setAccessTokenLifetime(3600);
     idp.resetCounts();
-    const results = await Promise.all(Array.from({ length: 20 }, () => run(['token', 'crowd'], e)));
+    const results = await Promise.all(Array.from({ length: 20 }, () => w.run(['token', 'crowd'], e)));
     for (const r of results) expect(r.code, r.stderr).toBe(0);
     const tokens = new Set(results.map((r) => r.stdout));
     expect(tokens.size).toBe(1);
@@ -162,11 +130,11 @@ describe.skipIf(skip)('setup + token against the local identity platform and a r
   // or hung keychain: test/reliability/faults.test.ts.
 
   it('a revoked refresh token → exit 3 with the command to sign in again', async () => {
-    const e = env();
+    const e = w.env();
     idp.setAccessTokenLifetime(240);
-    await deviceSignIn(e, 'revoked');
+    await w.signIn(e, 'revoked');
     idp.revokeRefreshTokens(USER);
-    const r = await run(['token', 'revoked'], e);
+    const r = await w.run(['token', 'revoked'], e);
     expect(r.code, r.stderr).toBe(3);
     expect(r.stdout).toBe('');
     expect(r.stderr).toMatch(/AADSTS50173/);
@@ -174,8 +142,8 @@ describe.skipIf(skip)('setup + token against the local identity platform and a r
   });
 
   it('setup refuses to start a sign-in when the keychain is unavailable (exit 5, nothing written)', async () => {
-    const e = env({ DBUS_SESSION_BUS_ADDRESS: 'unix:path=/nonexistent/bus' });
-    const r = await run(['setup', '--yes', '--email', USER, '--flow', 'device', '--authority', idp.authority(), '--no-verify'], e);
+    const e = w.env({ DBUS_SESSION_BUS_ADDRESS: 'unix:path=/nonexistent/bus' });
+    const r = await w.run(['setup', '--yes', '--email', USER, '--flow', 'device', '--authority', idp.authority(), '--no-verify'], e);
     expect(r.code, r.stderr).toBe(5);
     expect(idp.counts().devicecode ?? 0).toBe(0);
     expect(() => statSync(join(e.XDG_CONFIG_HOME, 'mailoauth', 'accounts.json'))).toThrow();
@@ -183,8 +151,8 @@ describe.skipIf(skip)('setup + token against the local identity platform and a r
 
   it('browser flow: the loopback listener receives the code and the server verifies PKCE', async () => {
     const log = join(mkdtempSync(join(tmpdir(), 'mailoauth-browser-')), 'visited');
-    const e = env({ BROWSER: `${process.execPath} ${resolve(import.meta.dirname, '../fixtures/fake-browser.mjs')}`, FAKE_BROWSER_LOG: log });
-    const r = await run(['setup', '--yes', '--email', USER, '--name', 'web', '--flow', 'browser', '--redirect-uri', 'http://127.0.0.1', '--authority', idp.authority(), '--no-verify'], e);
+    const e = w.env({ BROWSER: `${process.execPath} ${resolve(import.meta.dirname, '../fixtures/fake-browser.mjs')}`, FAKE_BROWSER_LOG: log });
+    const r = await w.run(['setup', '--yes', '--email', USER, '--name', 'web', '--flow', 'browser', '--redirect-uri', 'http://127.0.0.1', '--authority', idp.authority(), '--no-verify'], e);
     expect(r.code, r.stderr).toBe(0);
     expect(idp.counts()['token:authorization_code']).toBe(1);
     const visited = readFileSync(log, 'utf8').trim().split('\n');
@@ -196,12 +164,12 @@ describe.skipIf(skip)('setup + token against the local identity platform and a r
   });
 
   it('paste flow: the redirected address typed back on stdin completes the sign-in', async () => {
-    const e = env();
-    const p = start(['setup', '--yes', '--email', USER, '--name', 'pasted', '--flow', 'paste', '--authority', idp.authority(), '--no-verify'], e);
+    const e = w.env();
+    const p = w.start(['setup', '--yes', '--email', USER, '--name', 'pasted', '--flow', 'paste', '--authority', idp.authority(), '--no-verify'], e);
     const url = await until('the authorize URL', () => /^\s+(https:\/\/\S+authorize\S+)$/m.exec(p.stderr())?.[1]);
     // What a person does: open the URL, let it redirect, copy the address bar.
     const location = await new Promise<string>((resolve, reject) =>
-      https.get(url, { ca: readFileSync(caFile) }, (res) => {
+      https.get(url, { ca: readFileSync(w.ca.caFile) }, (res) => {
         res.resume();
         resolve(res.headers.location ?? '');
       }).on('error', reject));
@@ -214,32 +182,32 @@ describe.skipIf(skip)('setup + token against the local identity platform and a r
   });
 
   it('paste flow with a closed stdin fails with exit 2 and stores nothing', async () => {
-    const e = env();
-    const r = await run(['setup', '--yes', '--email', USER, '--name', 'closed', '--flow', 'paste', '--authority', idp.authority(), '--no-verify'], e);
+    const e = w.env();
+    const r = await w.run(['setup', '--yes', '--email', USER, '--name', 'closed', '--flow', 'paste', '--authority', idp.authority(), '--no-verify'], e);
     expect(r.code, r.stderr).toBe(2);
     expect(r.stderr).toMatch(/Standard input closed/);
     expect(keychainItem(e, 'closed')).toBe('');
   });
 
   it('--store file keeps secrets in 0600 files and warns', async () => {
-    const e = env();
-    const r = await deviceSignIn(e, 'filed', ['--store', 'file']);
+    const e = w.env();
+    const r = await w.signIn(e, 'filed', ['--store', 'file']);
     expect(r.stderr).toMatch(/Warning: --store file/);
     expect(keychainItem(e, 'filed')).toBe('');
     const path = join(e.XDG_CONFIG_HOME, 'mailoauth', 'secrets', 'filed%2Fmsal');
     expect(statSync(path).mode & 0o777).toBe(0o600);
-    const t = await run(['token', 'filed'], e);
+    const t = await w.run(['token', 'filed'], e);
     expect(t.code, t.stderr).toBe(0);
     expect(idp.isValidAccessToken(t.stdout.trim())).toBeTruthy();
   });
 
   it('export --imapsync writes the access token as line 1 of a 0600 file; --watch rewrites it before expiry', async () => {
-    const e = env();
+    const e = w.env();
     // Tokens that live 5 min + 2 s: valid now, and due for a rewrite about every 3 s.
     idp.setAccessTokenLifetime(302);
-    await deviceSignIn(e, 'migrate');
+    await w.signIn(e, 'migrate');
     const file = join(e.HOME, 'imapsync-token');
-    const once = await run(['export', 'migrate', '--imapsync', file], e);
+    const once = await w.run(['export', 'migrate', '--imapsync', file], e);
     expect(once.code, once.stderr).toBe(0);
     expect(statSync(file).mode & 0o777).toBe(0o600);
     const first = readFileSync(file, 'utf8');
@@ -250,19 +218,19 @@ describe.skipIf(skip)('setup + token against the local identity platform and a r
     expect(idp.isValidAccessToken(first.split('\n')[0]!)?.upn).toBe(USER);
     expect(once.stderr).toMatch(/imapsync --host1 outlook\.office365\.com .*--oauthaccesstoken1 /);
 
-    const w = start(['export', 'migrate', '--imapsync', file, '--watch'], e);
-    w.endInput();
+    const watch = w.start(['export', 'migrate', '--imapsync', file, '--watch'], e);
+    watch.endInput();
     const seen = new Set<string>([first]);
     try {
       await until('two rewrites', () => {
         const t = readFileSync(file, 'utf8');
         if (t.endsWith('\n')) seen.add(t);
-        return seen.size >= 3 && (w.stderr().match(/rewrote/g) ?? []).length >= 2 ? true : undefined;
+        return seen.size >= 3 && (watch.stderr().match(/rewrote/g) ?? []).length >= 2 ? true : undefined;
       }, 20_000, 100);
     } finally {
-      w.kill('SIGTERM');
+      watch.kill('SIGTERM');
     }
-    const r = await w.done;
+    const r = await watch.done;
     expect(r.code, r.stderr).toBe(0);
     expect(r.stderr).toMatch(/Stopped watching/);
     const last = readFileSync(file, 'utf8').trim();

@@ -4,26 +4,23 @@
  * every token, and the XOAUTH2-checking SMTP server. Refused logins come last (Dovecot trap: failed
  * logins can slow later ones; the launcher turns the penalty off, the order keeps it harmless anyway).
  */
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:net';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { startDovecot, type DovecotServer } from '../fixtures/dovecot.js';
-import { startIdp, type Idp } from '../fixtures/idp.js';
+import type { DovecotServer } from '../fixtures/dovecot.js';
+import type { Idp } from '../fixtures/idp.js';
 import { freePort } from '../fixtures/ports.js';
-import { startSecretService, type SecretService } from '../fixtures/secret-service.js';
-import { MS_SMTP_AUTH_DISABLED, startSmtp, type SmtpTestServer } from '../fixtures/smtp.js';
-import { makeTestCa } from '../fixtures/tls.js';
-import { run, start, testEnv, until, type RunResult } from '../helpers/cli.js';
+import { MS_SMTP_AUTH_DISABLED, type SmtpTestServer } from '../fixtures/smtp.js';
+import { until, type RunResult } from '../helpers/cli.js';
 import { skipWithout } from '../helpers/tools.js';
+import { USER as ALICE, WORLD_TOOLS, deviceSignIn, startWorld, type World } from './harness.js';
 
-const skip = skipWithout('verify/list/doctor end to end', ['dovecot', 'dbus-run-session', 'gnome-keyring-daemon', 'secret-tool', 'openssl']);
-const ALICE = 'alice@contoso.example';
+const skip = skipWithout('verify/list/doctor end to end', WORLD_TOOLS);
 const BOB = 'bob@contoso.example';
 
+let w: World;
 let idp: Idp;
-let ss: SecretService;
 let dovecot: DovecotServer;
 let smtp: SmtpTestServer;
 let caFile: string;
@@ -34,23 +31,9 @@ const silentSockets = new Set<import('node:net').Socket>();
 
 beforeAll(async () => {
   if (skip) return;
-  const ca = await makeTestCa(mkdtempSync(join(tmpdir(), 'mailoauth-verify-ca-')));
-  caFile = ca.caFile;
-  idp = await startIdp({ tls: ca, users: [{ upn: ALICE, name: 'Alice' }, { upn: BOB, name: 'Bob' }] });
-  ss = await startSecretService();
-  dovecot = await startDovecot({
-    introspectUrl: idp.introspectUrl,
-    tls: ca,
-    users: [ALICE, BOB],
-    seed: {
-      [ALICE]: [
-        { subject: 'Welcome', seen: true },
-        { subject: 'Quarterly report' },
-        { subject: 'Lunch?' },
-      ],
-    },
-  });
-  smtp = await startSmtp({ tls: ca, validate: (user, token) => idp.isValidAccessToken(token)?.upn.toLowerCase() === user.toLowerCase() });
+  w = await startWorld({ users: [ALICE, BOB] });
+  ({ idp, dovecot, smtp } = w);
+  caFile = w.ca.caFile;
   silent = createServer((s) => {
     silentSockets.add(s);
     s.on('error', () => {});
@@ -61,10 +44,7 @@ beforeAll(async () => {
 afterAll(async () => {
   for (const s of silentSockets) s.destroy();
   silent?.close();
-  await smtp?.stop();
-  await dovecot?.stop();
-  await idp?.stop();
-  await ss?.stop();
+  await w?.stop();
 });
 beforeEach(() => {
   if (skip) return;
@@ -72,19 +52,14 @@ beforeEach(() => {
   smtp.setRejectWith(undefined);
 });
 
-function env(extra: NodeJS.ProcessEnv = {}) {
-  return testEnv({ ...ss.env, NODE_EXTRA_CA_CERTS: caFile, MAILOAUTH_RETRY_BASE_MS: '50', ...extra });
-}
+const env = (extra: NodeJS.ProcessEnv = {}) => w.env(extra);
+const run = (args: string[], e: NodeJS.ProcessEnv) => w.run(args, e);
 
 /** setup with the device flow, approved on the platform as `signInAs`, pointed at the local servers. */
 async function signIn(e: NodeJS.ProcessEnv, name: string, o: { signInAs?: string; extra?: string[]; verify?: boolean; expectCode?: number } = {}) {
-  const p = start(['setup', '--yes', '--email', ALICE, '--name', name, '--flow', 'device', '--authority', idp.authority(),
+  const r = await deviceSignIn(w, e, ['setup', '--yes', '--email', ALICE, '--name', name, '--flow', 'device', '--authority', idp.authority(),
     '--imap-host', 'localhost', '--imap-port', String(dovecot.imapsPort), '--smtp-host', 'localhost', '--smtp-port', String(smtp.port),
-    ...(o.verify ? [] : ['--no-verify']), ...(o.signInAs ? ['--expect-user', o.signInAs] : []), ...(o.extra ?? [])], e);
-  p.endInput();
-  const code = await until('the device code on stderr', () => /enter the code (\S+)/.exec(p.stderr())?.[1]);
-  idp.approveDeviceCode(code, o.signInAs ?? ALICE);
-  const r = await p.done;
+    ...(o.verify ? [] : ['--no-verify']), ...(o.signInAs ? ['--expect-user', o.signInAs] : []), ...(o.extra ?? [])], { answer: { as: o.signInAs ?? ALICE } });
   expect(r.code, r.stderr).toBe(o.expectCode ?? 0);
   return r;
 }

@@ -4,38 +4,31 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CLIENT_IDS } from '../../src/clients/client.js';
-import { startIdp, type Idp } from '../fixtures/idp.js';
-import { startSecretService, type SecretService } from '../fixtures/secret-service.js';
-import { makeTestCa } from '../fixtures/tls.js';
-import { cliPath, testEnv } from '../helpers/cli.js';
+import type { Idp } from '../fixtures/idp.js';
 import { TmuxSession } from '../helpers/tmux.js';
 import { missingTools, skipWithout } from '../helpers/tools.js';
+import { USER, WORLD_TOOLS, startWorld, type World } from './harness.js';
 
-const skip = skipWithout('wizard in a real terminal', ['tmux', 'dbus-run-session', 'gnome-keyring-daemon', 'secret-tool', 'openssl']);
-const USER = 'alice@contoso.example';
+const skip = skipWithout('wizard in a real terminal', [...WORLD_TOOLS, 'tmux']);
 const escapeRegExp = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 
 describe.skipIf(skip)('mailoauth setup typed by a person in tmux', () => {
+  let w: World;
   let idp: Idp;
-  let ss: SecretService;
-  let caFile: string;
   let tmux: TmuxSession | undefined;
   beforeAll(async () => {
-    const ca = await makeTestCa(mkdtempSync(join(tmpdir(), 'mailoauth-ca-')));
-    caFile = ca.caFile;
-    idp = await startIdp({ tls: ca, users: [{ upn: USER }] });
-    ss = await startSecretService();
+    w = await startWorld();
+    idp = w.idp;
   });
   afterAll(async () => {
     tmux?.kill();
-    await idp?.stop();
-    await ss?.stop();
+    await w?.stop();
   });
 
   it('from the first prompt to the summary: email, then one plan (detected tenant, Thunderbird app, device code) accepted with Enter', async () => {
-    const env = testEnv({ ...ss.env, NODE_EXTRA_CA_CERTS: caFile, TERM: 'xterm-256color' });
+    const env = w.env({ TERM: 'xterm-256color' });
     tmux = new TmuxSession('wizard', mkdtempSync(join(tmpdir(), 'mailoauth-tmux-')));
-    tmux.start([process.execPath, cliPath(), 'setup', '--authority', idp.authority(), '--no-verify'], env);
+    tmux.start([process.execPath, w.cli, 'setup', '--authority', idp.authority(), '--no-verify'], env);
 
     await tmux.waitFor(/Email address of the mailbox/);
     tmux.type(USER);
@@ -53,7 +46,7 @@ describe.skipIf(skip)('mailoauth setup typed by a person in tmux', () => {
     const code = (await tmux.waitFor(/enter the code (\S+) to authenticate/))[1]!;
     // In a terminal, a progress line shows while the sign-in waits for approval.
     await tmux.waitFor(new RegExp(`Waiting for you to approve the sign-in \\(code ${code}\\)`));
-    idp.approveDeviceCode(code, USER);
+    await w.answerDeviceCode(code, { as: USER });
     await tmux.waitFor(/Signed in\. Stored the refresh token in the OS keychain as "alice@contoso\.example"/);
     // The plan's clients (what is installed): each file's diff, then a confirmation.
     for (let i = 0; i < CLIENT_IDS.length && !/EXIT=/.test(tmux.screen()); i++) {
@@ -83,10 +76,10 @@ describe.skipIf(skip)('mailoauth setup typed by a person in tmux', () => {
   });
 
   it('no keychain: the wizard says so before its first question (exit 5), and nothing is written', async () => {
-    const env = testEnv({ ...ss.env, DBUS_SESSION_BUS_ADDRESS: 'unix:path=/nonexistent/bus', NODE_EXTRA_CA_CERTS: caFile, TERM: 'xterm-256color' });
+    const env = w.env({ DBUS_SESSION_BUS_ADDRESS: 'unix:path=/nonexistent/bus', TERM: 'xterm-256color' });
     tmux?.kill();
     tmux = new TmuxSession('nokeychain', mkdtempSync(join(tmpdir(), 'mailoauth-tmux-')));
-    tmux.start([process.execPath, cliPath(), 'setup', '--authority', idp.authority(), '--no-verify'], env);
+    tmux.start([process.execPath, w.cli, 'setup', '--authority', idp.authority(), '--no-verify'], env);
     await tmux.waitFor(/EXIT=5/);
     const screen = tmux.screen();
     expect(screen).toMatch(/keychain is not available/);
@@ -99,9 +92,7 @@ describe.skipIf(skip)('mailoauth setup typed by a person in tmux', () => {
     const OWN = '7a1b2c3d-4e5f-4a6b-8c7d-9e0f1a2b3c4d';
     idp.registerApp(OWN, { redirectUris: ['https://localhost'] }); // no loopback registration
     const dir = mkdtempSync(join(tmpdir(), 'mailoauth-tmux-'));
-    const env = testEnv({
-      ...ss.env,
-      NODE_EXTRA_CA_CERTS: caFile,
+    const env = w.env({
       TERM: 'xterm-256color',
       MAILOAUTH_BROWSER_TIMEOUT_MS: '4000',
       FAKE_BROWSER_LOG: join(dir, 'visited.log'),
@@ -109,7 +100,7 @@ describe.skipIf(skip)('mailoauth setup typed by a person in tmux', () => {
     });
     tmux?.kill();
     tmux = new TmuxSession('redirect', dir);
-    tmux.start([process.execPath, cliPath(), 'setup', '--email', USER, '--name', 'redir', '--provider', 'microsoft365', '--tenant', 'organizations',
+    tmux.start([process.execPath, w.cli, 'setup', '--email', USER, '--name', 'redir', '--provider', 'microsoft365', '--tenant', 'organizations',
       '--client-id', OWN, '--flow', 'browser', '--authority', idp.authority(), '--no-verify', '--clients', ''], env);
     await tmux.waitFor(/Go ahead with this plan\?/);
     tmux.keys('Enter');
@@ -129,7 +120,7 @@ describe.skipIf(skip)('mailoauth setup typed by a person in tmux', () => {
     await tmux.waitFor(/❯ Device code/);
     tmux.keys('Enter');
     const code = (await tmux.waitFor(/enter the code (\S+) to authenticate/))[1]!;
-    idp.approveDeviceCode(code, USER);
+    await w.answerDeviceCode(code, { as: USER });
     await tmux.waitFor(/Signed in\./);
     await tmux.waitFor(/EXIT=0/);
     const account = JSON.parse(readFileSync(join(env.XDG_CONFIG_HOME, 'mailoauth', 'accounts.json'), 'utf8')).accounts[0];

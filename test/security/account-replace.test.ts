@@ -4,6 +4,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { skipWithout } from '../helpers/tools.js';
+import { deviceSignIn } from '../e2e/harness.js';
 import { TOOLS, USER, accountsJson, keychainItem, startWorld, storedRefreshToken, type World } from '../reliability/world.js';
 
 const skip = skipWithout('security: account names', TOOLS);
@@ -37,11 +38,8 @@ describe.skipIf(skip)('setup with a name another mailbox already has', () => {
     expect(await storedRefreshToken(e, 'work')).not.toBe(rt);
 
     // --force: the user says to replace it.
-    const forced = w.start(['setup', '--yes', '--email', 'someone-else@contoso.example', '--name', 'work', '--flow', 'device', '--authority', w.idp.authority(), '--no-verify', '--force'], e);
-    forced.endInput();
-    const { userCode } = await w.idp.waitForDeviceCode(30_000);
-    w.idp.approveDeviceCode(userCode, 'someone-else@contoso.example');
-    const f = await forced.done;
+    const f = await deviceSignIn(w, e, ['setup', '--yes', '--email', 'someone-else@contoso.example', '--name', 'work', '--flow', 'device', '--authority', w.idp.authority(), '--no-verify', '--force'],
+      { answer: { as: 'someone-else@contoso.example' } });
     expect(f.code, f.stderr).toBe(0);
     expect(JSON.parse(accountsJson(e)!).accounts).toMatchObject([{ name: 'work', email: 'someone-else@contoso.example' }]);
   });

@@ -19,7 +19,7 @@ describe.skipIf(skip)('hostile IMAP and SMTP servers', () => {
   let smtp: SmtpTestServer;
   beforeAll(async () => {
     w = await startWorld();
-    const tls = w.tls;
+    const tls = w.ca;
     imap = await startHostileImap({ tls, greeting: `hello ${ATTACK}`, authReply: `[AUTHENTICATIONFAILED] ${ATTACK}` });
     smtp = await startSmtp({ tls, validate: () => false, rejectWith: `535 5.7.3 ${ATTACK}` });
   });
