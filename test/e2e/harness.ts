@@ -82,6 +82,8 @@ export interface MailWorld {
   run(args: string[], env: NodeJS.ProcessEnv, timeoutMs?: number): Promise<RunResult>;
   /** A person at the issuer's device page: enters the code, then signs in as someone or refuses. */
   answerDeviceCode(userCode: string, answer: DeviceAnswer): Promise<void>;
+  /** The issuer's access-token lifetime for tokens issued from now on. */
+  setAccessTokenLifetime(sec: number): void;
   stop(): Promise<void>;
 }
 
@@ -111,7 +113,7 @@ type Witness = { url: string; stop(): Promise<void> };
 
 /** Who issues the tokens, and how Dovecot (introspection, witnessed) and the SMTP server check them. */
 interface Issuer<I> {
-  start(ca: TestCa): Promise<I & { stop(): Promise<void> }>;
+  start(ca: TestCa): Promise<I>;
   witness(i: I, seen: MailWorld['imapChecks'], refuses: Set<string>): Promise<Witness>;
   /** Whether `token` may open `mailbox` (the XOAUTH2 user= field). */
   smtpAccepts(i: I, mailbox: string, token: string): boolean | Promise<boolean>;
@@ -120,8 +122,11 @@ interface Issuer<I> {
   answerDeviceCode(i: I, userCode: string, answer: DeviceAnswer): void | Promise<unknown>;
 }
 
+/** What every issuer here has (the Microsoft and Google stand-ins, oidc-provider). */
+interface Issued { stop(): Promise<void>; setAccessTokenLifetime(sec: number): void }
+
 /** Starts everything; if one part fails, what already runs is stopped before the error is thrown. */
-async function startMailWorld<I>(o: { users: string[]; sharedMailboxes?: string[] }, issuer: Issuer<I>): Promise<MailWorld & { issuer: I }> {
+async function startMailWorld<I extends Issued>(o: { users: string[]; sharedMailboxes?: string[] }, issuer: Issuer<I>): Promise<MailWorld & { issuer: I }> {
   const root = mkdtempSync(join(tmpdir(), 'mailoauth-e2e-'));
   const homes: string[] = [];
   const keep = process.env.MAILOAUTH_KEEP_TEST_DIRS === '1';
@@ -192,6 +197,7 @@ async function startMailWorld<I>(o: { users: string[]; sharedMailboxes?: string[
       async answerDeviceCode(userCode, answer) {
         await issuer.answerDeviceCode(issued, userCode, answer);
       },
+      setAccessTokenLifetime: (sec) => issued.setAccessTokenLifetime(sec),
     };
     return w;
   } catch (e) {
@@ -553,6 +559,27 @@ export async function clientRound(w: MailWorld, env: UserEnv, o: { name: string;
 
 /** `token` refreshes when less than this is left. */
 export const MARGIN_S = 300;
+
+/** Seconds a token from nextExpiry stays outside the margin. */
+const SOON_S = 2;
+
+/**
+ * The next expiry of `name`'s stored token, without waiting out the one that setup (or the last round)
+ * stored: `mailoauth refresh NAME` (the product's own command) while the issuer issues tokens that live
+ * MARGIN_S + SOON_S seconds, then the issuer back to an hour; then real time passes until that token is
+ * inside the refresh margin. Nothing in the keychain is touched. Returns the stored token, now due.
+ * Callers count refreshes from here on (the forced one is the issuer's too).
+ */
+export async function nextExpiry(w: MailWorld, env: UserEnv, name: string): Promise<string> {
+  w.setAccessTokenLifetime(MARGIN_S + SOON_S);
+  try {
+    const r = await mailoauth(w, ['refresh', name], env);
+    expect(r.code, r.out).toBe(0);
+  } finally {
+    w.setAccessTokenLifetime(3600);
+  }
+  return untilInsideMargin(env, name, SOON_S);
+}
 
 /**
  * Real time passes until the stored token of `name` is inside the refresh margin; at most

@@ -17,15 +17,13 @@ import { oidcChromium } from '../fixtures/oidc-chromium.js';
 import { until } from '../helpers/cli.js';
 import { skipWithout } from '../helpers/tools.js';
 import {
-  CLIENTS, MARGIN_S, TOOLS, clientRound, deviceSignIn, clientVersion, expectManagedConfigs, mailoauth, proved, startOidcWorld, storedAccess, storedOAuth2,
-  untilInsideMargin, userEnv, type OidcWorld, type UserEnv,
+  CLIENTS, TOOLS, clientRound, deviceSignIn, clientVersion, expectManagedConfigs, mailoauth, proved, startOidcWorld, storedAccess, storedOAuth2,
+  nextExpiry, userEnv, type OidcWorld, type UserEnv,
 } from './harness.js';
 
 const skip = skipWithout('e2e: a self-hosted OpenID provider with the real clients', [...TOOLS, 'chromium']);
 const ALICE = { login: 'alice', email: 'alice@mail.example' };
 const NAME = 'selfhosted';
-/** Seconds the first token stays outside the margin: room for setup + one round of the four clients. */
-const HEADROOM_S = 30;
 
 describe.skipIf(skip)('journey: --provider oidc against oidc-provider, then offlineimap, mbsync, neomutt and msmtp', () => {
   let w: OidcWorld;
@@ -47,7 +45,6 @@ describe.skipIf(skip)('journey: --provider oidc against oidc-provider, then offl
 
   it('device code: discovery, sign-in at the server\'s pages, the four clients; at expiry one refresh for all, rotated refresh token stored', async () => {
     const env = userEnv(w, { MAILOAUTH_DEVICE_POLL_MS: '200' });
-    w.oidc.setAccessTokenLifetime(MARGIN_S + HEADROOM_S);
     w.oidc.resetCounts();
     const setup = await deviceSetup(env, NAME, ['--clients', CLIENTS]);
     expect(setup.code, setup.stderr).toBe(0);
@@ -73,15 +70,17 @@ describe.skipIf(skip)('journey: --provider oidc against oidc-provider, then offl
     expect([...r1.tokens]).toEqual([first]);
 
     // Expiry: one refresh for four clients; the server rotated the refresh token and it is what is stored now.
-    const stale = await untilInsideMargin(env, NAME, HEADROOM_S);
-    expect(stale).toBe(first);
-    w.oidc.setAccessTokenLifetime(3600);
+    const stale = await nextExpiry(w, env, NAME);
+    const beforeExpiry = storedOAuth2(env, NAME)?.refreshToken;
+    expect(beforeExpiry, 'the refresh that stored the short token rotated it too').not.toBe(refreshToken);
+    w.oidc.resetCounts();
     const r2 = await clientRound(w, env, { name: NAME, user: ALICE.email, n: 2 });
     expect(count('token:refresh_token'), `round 2: one refresh for four clients (round took ${r2.ms} ms)`).toBe(1);
     const second = storedAccess(env, NAME).accessToken;
+    expect(second).not.toBe(stale);
     expect([...r2.tokens]).toEqual([second]);
     const rotated = storedOAuth2(env, NAME)?.refreshToken;
-    expect(rotated).not.toBe(refreshToken);
+    expect(rotated).not.toBe(beforeExpiry);
     // The rotated one works (the old one, used again, would have revoked the grant).
     expect((await mailoauth(w, ['refresh', NAME], env)).code).toBe(0);
 
