@@ -9,15 +9,15 @@ import { TOOLS, USER, accountsJson, keychainItem, startWorld, storedRefreshToken
 
 const skip = skipWithout('security: account names', TOOLS);
 
-describe.skipIf(skip)('setup with a name another mailbox already has', () => {
-  let w: World;
-  beforeAll(async () => {
-    w = await startWorld();
-  });
-  afterAll(async () => {
-    await w?.stop();
-  });
+let w: World;
+beforeAll(async () => {
+  if (!skip) w = await startWorld();
+});
+afterAll(async () => {
+  await w?.stop();
+});
 
+describe.skipIf(skip)('setup with a name another mailbox already has', () => {
   it('is refused before any request (exit 2), saying what would be replaced; --force replaces it; the same mailbox signs in again', async () => {
     const e = w.env();
     expect((await w.signIn(e, 'work')).code).toBe(0);
@@ -46,14 +46,6 @@ describe.skipIf(skip)('setup with a name another mailbox already has', () => {
 });
 
 describe.skipIf(skip)('an account named like an internal item', () => {
-  let w: World;
-  beforeAll(async () => {
-    w = await startWorld();
-  });
-  afterAll(async () => {
-    await w?.stop();
-  });
-
   it('"mailoauth-probe" keeps its access record when a store probe runs (the probe has a name no account can have)', async () => {
     const e = w.env();
     expect((await w.signIn(e, 'mailoauth-probe')).code).toBe(0);
