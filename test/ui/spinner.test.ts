@@ -1,5 +1,5 @@
 import { Writable } from 'node:stream';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { startSpinner } from '../../src/ui/spinner.js';
 
 describe('spinner', () => {
@@ -14,20 +14,26 @@ describe('spinner', () => {
     sp.stop();
     expect(s.text()).toBe('');
   });
-  it('on a terminal: draws frames with the label, erases the line when stopped', async () => {
-    const s = sink();
-    const sp = startSpinner(s.w, true, 'IMAP: logging in');
-    await new Promise((r) => setTimeout(r, 200));
-    sp.text('SMTP: logging in');
-    await new Promise((r) => setTimeout(r, 100));
-    sp.stop();
-    sp.stop();
-    const out = s.text();
-    expect(out).toMatch(/^\r\x1b\[2K. IMAP: logging in/);
-    expect(out).toContain('SMTP: logging in');
-    expect(out.endsWith('\r\x1b[2K')).toBe(true);
-    const after = out.length;
-    await new Promise((r) => setTimeout(r, 120));
-    expect(s.text().length).toBe(after);
+  it('on a terminal: draws frames with the label, erases the line when stopped (the spinner\'s clock is faked)', () => {
+    vi.useFakeTimers({ toFake: ['setInterval', 'clearInterval'] });
+    try {
+      const s = sink();
+      const sp = startSpinner(s.w, true, 'IMAP: logging in');
+      vi.advanceTimersByTime(200);
+      sp.text('SMTP: logging in');
+      vi.advanceTimersByTime(100);
+      sp.stop();
+      sp.stop();
+      const out = s.text();
+      expect(out).toMatch(/^\r\x1b\[2K. IMAP: logging in/);
+      expect(out.match(/IMAP: logging in/g)).toHaveLength(3); // at once, then every 80 ms
+      expect(out).toContain('SMTP: logging in');
+      expect(out.endsWith('\r\x1b[2K')).toBe(true);
+      const after = out.length;
+      vi.advanceTimersByTime(1000);
+      expect(s.text().length).toBe(after);
+    } finally {
+      vi.useRealTimers();
+    }
   });
 });
