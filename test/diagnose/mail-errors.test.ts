@@ -3,6 +3,7 @@ import { inspectAccessToken } from '../../src/diagnose/jwt.js';
 import { diagnoseMailFailure, diagnosisDetails, MAIL_ROWS, type MailContext } from '../../src/diagnose/mail-errors.js';
 import { ExitCode } from '../../src/errors.js';
 import { imapFailure, smtpFailure } from '../../src/verify/failure.js';
+import { saslRefusal } from '../../src/verify/sasl-login.js';
 import { makeJwt } from './make-jwt.js';
 
 /**
@@ -59,6 +60,10 @@ const CASES: Case[] = [
   ['closed after connect', imapFailure({ message: 'Connection closed', code: 'EConnectionClosed' }, 'command'), imapCtx(), 'connection-lost', ExitCode.Unavailable, /closed/, /Try again/],
   ['SMTP 421 busy', smtpFailure({ message: 'Invalid login: 421 4.3.2 Service not available', code: 'EAUTH', response: '421 4.3.2 Service not available', responseCode: 421, command: 'AUTH XOAUTH2' }), smtpCtx(), 'server-busy', ExitCode.Unavailable, /temporarily/, /few minutes/],
   ['IMAP [UNAVAILABLE]', imapFailure({ message: 'Command failed', response: '2 NO [UNAVAILABLE] Server busy', responseStatus: 'NO', responseText: 'Server busy', authenticationFailed: true }, 'connect'), imapCtx(), 'server-busy', ExitCode.Unavailable, /temporarily/, /few minutes/],
+
+  // SASL: the server offers no mechanism the account's configs use (verify/sasl-login.ts builds these).
+  ['IMAP offers OAUTHBEARER only, the configs use XOAUTH2', saslRefusal('imap', { kind: 'not-offered', wanted: 'xoauth2' }, ['OAUTHBEARER']).failure, imapCtx(), 'sasl-not-offered', ExitCode.LoginRejected, /does not offer XOAUTH2, the SASL mechanism work's mail-client configs use for IMAP; it offers OAUTHBEARER\./, /setup --reauth work --clients PROGRAMS \(without --sasl\)/],
+  ['SMTP offers PLAIN LOGIN only', saslRefusal('smtp', { kind: 'none' }, ['PLAIN', 'LOGIN']).failure, smtpCtx(), 'sasl-none', ExitCode.LoginRejected, /offers no OAuth2 mechanism \(neither XOAUTH2 nor OAUTHBEARER, only PLAIN LOGIN\)/, /--smtp-host.*auth_mechanisms = xoauth2 oauthbearer/],
 
   // IMAP refusals.
   ['Microsoft: AUTHENTICATE failed, claims fine → IMAP disabled', imapFailure(imapAuthError('2 NO AUTHENTICATE failed.', 'AUTHENTICATE failed.'), 'connect'), imapCtx(), 'imap-auth-failed', ExitCode.LoginRejected, /IMAP is disabled for the mailbox, or the token was revoked/, /Set-CASMailbox -Identity alice@contoso\.example -ImapEnabled \$true/],
