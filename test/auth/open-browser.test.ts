@@ -9,6 +9,8 @@ describe('the browser is started', () => {
   });
   it.each([
     [{ BROWSER: 'firefox:chromium %s' }, 'linux', ['firefox', 'chromium %s', 'xdg-open']],
+    [{ BROWSER: 'firefox:chromium --new-window %s' }, 'linux', ['firefox', 'chromium --new-window %s', 'xdg-open']],
     [{}, 'darwin', ['open']],
+    [{ BROWSER: '' }, 'linux', ['xdg-open']],
   ] as const)('commands for %j on %s', (env, platform, want) => expect(browserCommands(env, platform)).toEqual(want));
 });

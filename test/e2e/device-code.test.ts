@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { skipWithout } from '../helpers/tools.js';
 import {
-  SEED, TOOLS, USER, clientVersion, deviceSetup, expectManagedConfigs, keychainItem, maildirSubjects, mbsync, mbsyncMaildir, msmtpSend,
+  SEED, TOOLS, USER, clientVersion, deviceSignIn, expectManagedConfigs, keychainItem, maildirSubjects, mbsync, mbsyncMaildir, msmtpSend,
   neomuttInTmux, offlineimap, offlineimapMaildir, proved, refreshes, setupArgs, startWorld, storedAccess, storedRefreshToken,
   userEnv, xoauth2Logins, type World,
 } from './harness.js';
@@ -29,7 +29,7 @@ describe.skipIf(skip)('journey: device-code setup, then the real clients', () =>
 
   it('setup signs in, verifies, stores in the Secret Service, writes 4 configs; offlineimap, mbsync, neomutt and msmtp then work', async () => {
     const env = userEnv(w);
-    const setup = await deviceSetup(w, env, setupArgs(w, NAME, 'device'));
+    const setup = await deviceSignIn(w, env, setupArgs(w, NAME, 'device'));
     expect(setup.code, setup.stderr).toBe(0);
     expect(setup.stderr).toContain(setup.userCode); // the user was shown the code (setup runs without a terminal)
     expect(setup.stdout).toBe('');

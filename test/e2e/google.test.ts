@@ -4,52 +4,34 @@
  * from the cache, refreshes at expiry keeping the refresh token Google did not resend, and logs in to
  * a real Dovecot that checks every bearer token with the stand-in (introspection, as for Microsoft).
  */
-import { mkdtempSync, readFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { startDovecot, type DovecotServer } from '../fixtures/dovecot.js';
-import { GMAIL_SCOPE, GOOGLE_AUTH_PATH, TB_CLIENT, startGoogleIdp, type GoogleIdp } from '../fixtures/google-idp.js';
-import { startIntrospectionStub, type IntrospectionStub } from '../fixtures/introspection-stub.js';
-import { startSecretService, type SecretService } from '../fixtures/secret-service.js';
-import { startSmtp, type SmtpTestServer } from '../fixtures/smtp.js';
-import { makeTestCa } from '../fixtures/tls.js';
-import { run, testEnv } from '../helpers/cli.js';
+import type { DovecotServer } from '../fixtures/dovecot.js';
+import { GMAIL_SCOPE, GOOGLE_AUTH_PATH, TB_CLIENT, type GoogleIdp } from '../fixtures/google-idp.js';
+import type { SmtpTestServer } from '../fixtures/smtp.js';
 import { skipWithout } from '../helpers/tools.js';
-import { keychainItem, storedOAuth2 } from './harness.js';
+import { WORLD_TOOLS, keychainItem, startGoogleWorld, storedOAuth2, type GoogleWorld } from './harness.js';
 
-const skip = skipWithout('e2e: Gmail', ['dovecot', 'dbus-run-session', 'gnome-keyring-daemon', 'secret-tool', 'openssl']);
+const skip = skipWithout('e2e: Gmail', WORLD_TOOLS);
 const USER = 'someone@gmail.com';
 const OWN = { id: '123456789012-ownclientabcdefghijklmnopqrstuv.apps.googleusercontent.com', secret: 'GOCSPX-own-client-secret' };
 
+// The Google world: SMTP speaks implicit TLS, as smtp.gmail.com:465 (the row's default) does.
+let w: GoogleWorld;
 let g: GoogleIdp;
-let ss: SecretService;
-let stub: IntrospectionStub;
 let dovecot: DovecotServer;
 let smtp: SmtpTestServer;
-let caFile: string;
-const imapChecks: string[] = [];
-const refusedByDovecot = new Set<string>();
+const imapChecks = () => w.imapChecks.map((c) => c.token);
 
 beforeAll(async () => {
   if (skip) return;
-  const ca = await makeTestCa(mkdtempSync(join(tmpdir(), 'mailoauth-google-ca-')));
-  caFile = ca.caFile;
-  g = await startGoogleIdp({ tls: ca, users: [USER, 'intruder@gmail.com'] });
+  w = await startGoogleWorld({ users: [USER, 'intruder@gmail.com'] });
+  ({ google: g, dovecot, smtp } = w);
   g.addClient(OWN.id, OWN.secret);
-  ss = await startSecretService();
-  // Tokens in `refusedByDovecot` are valid at Google but refused by Dovecot (as Gmail refuses a Workspace user whose IMAP is off).
-  stub = await startIntrospectionStub((t) => (refusedByDovecot.has(t) ? undefined : g.isValidAccessToken(t)?.email), (t) => imapChecks.push(t));
-  dovecot = await startDovecot({ introspectUrl: stub.url, tls: ca, users: [USER], seed: { [USER]: [{ subject: 'Welcome to Gmail', seen: true }, { subject: 'Your order' }] } });
-  // Implicit TLS, as smtp.gmail.com:465 (the row's default) speaks it.
-  smtp = await startSmtp({ tls: ca, mode: 'implicit', validate: (user, token) => g.isValidAccessToken(token)?.email === user });
 });
 afterAll(async () => {
-  await smtp?.stop();
-  await dovecot?.stop();
-  await stub?.stop();
-  await g?.stop();
-  await ss?.stop();
+  await w?.stop();
 });
 beforeEach(() => {
   if (skip) return;
@@ -61,9 +43,8 @@ beforeEach(() => {
 
 const FAKE_BROWSER = `${process.execPath} ${resolve(import.meta.dirname, '../fixtures/fake-browser.mjs')}`;
 
-function env(extra: NodeJS.ProcessEnv = {}) {
-  return testEnv({ ...ss.env, NODE_EXTRA_CA_CERTS: caFile, MAILOAUTH_RETRY_BASE_MS: '50', BROWSER: FAKE_BROWSER, ...extra });
-}
+const env = (extra: NodeJS.ProcessEnv = {}) => w.env({ BROWSER: FAKE_BROWSER, ...extra });
+const run = (args: string[], e: NodeJS.ProcessEnv) => w.run(args, e);
 
 const accountsText = (e: NodeJS.ProcessEnv & { XDG_CONFIG_HOME: string }) => readFileSync(join(e.XDG_CONFIG_HOME, 'mailoauth', 'accounts.json'), 'utf8');
 
@@ -74,7 +55,7 @@ function setupArgs(name: string, extra: string[] = []): string[] {
 }
 
 async function signIn(e: NodeJS.ProcessEnv, name: string, extra: string[] = []) {
-  const r = await run(setupArgs(name, extra), e, 60_000);
+  const r = await run(setupArgs(name, extra), e);
   expect(r.code, r.stderr).toBe(0);
   return r;
 }
@@ -117,7 +98,7 @@ describe.skipIf(skip)('Gmail: setup, token and verify against the Google stand-i
     });
 
     // Setup's verify step logged in to Dovecot with the new token (an opaque one: no JWT warning).
-    expect(r.stderr).toMatch(/ok\s+IMAP login: localhost:\d+ \(TLS\): \d+ folders?, INBOX 2 \/ unseen 1/);
+    expect(r.stderr).toMatch(/ok\s+IMAP login: localhost:\d+ \(TLS\): \d+ folders?, INBOX 3 \/ unseen 2/);
     expect(r.stderr).toMatch(/ok\s+SMTP login/);
     expect(r.stderr).not.toMatch(/warn\s+token format/);
     expect(dovecot.loginsFor(USER)).toBeGreaterThan(0);
@@ -225,9 +206,9 @@ describe.skipIf(skip)('Gmail: setup, token and verify against the Google stand-i
     const logins = dovecot.loginsFor(USER);
     const r = await run(['verify', 'ver', '--imap'], e);
     expect(r.code, r.stderr).toBe(0);
-    expect(r.stderr).toMatch(/INBOX 2 \/ unseen 1/);
+    expect(r.stderr).toMatch(/INBOX 3 \/ unseen 2/);
     expect(dovecot.loginsFor(USER)).toBe(logins + 1);
-    expect(imapChecks.at(-1)).toBe(JSON.parse(keychainItem(e, 'ver')).accessToken);
+    expect(imapChecks().at(-1)).toBe(JSON.parse(keychainItem(e, 'ver')).accessToken);
   });
 
   it.each([['device'], ['paste']])('--flow %s with a Gmail address → exit 2 saying why, before any request', async (flow) => {
@@ -250,7 +231,7 @@ describe.skipIf(skip)('Gmail: setup, token and verify against the Google stand-i
   });
 
   it('own client: the secret comes from --client-secret-env into the keychain, the 7-day Testing note is shown, refresh uses it', async () => {
-    const envFile = join(mkdtempSync(join(tmpdir(), 'mailoauth-gbrowser-')), 'env.jsonl');
+    const envFile = join(w.root, 'browser-env.jsonl');
     const e = env({ MY_GOOGLE_SECRET: OWN.secret, FAKE_BROWSER_ENV_FILE: envFile, SOME_API_TOKEN: 'not-for-browsers' });
     g.setAccessTokenLifetime(240);
     const r = await signIn(e, 'own', ['--client-id', OWN.id, '--client-secret-env', 'MY_GOOGLE_SECRET', '--no-verify']);
@@ -313,14 +294,14 @@ describe.skipIf(skip)('Gmail: setup, token and verify against the Google stand-i
     const e = env();
     await signIn(e, 'refused', ['--no-verify']);
     const token = JSON.parse(keychainItem(e, 'refused')).accessToken as string;
-    refusedByDovecot.add(token);
+    w.imapRefuses.add(token);
     smtp.setRejectWith('535-5.7.8 Username and Password not accepted. Learn more at\n535 5.7.8  https://support.google.com/mail/?p=BadCredentials - gsmtp');
     try {
       const failures = dovecot.authFailuresFor(USER);
       const r = await run(['verify', 'refused'], e);
       expect(r.code, r.stderr).toBe(6);
       expect(r.stdout).toBe('');
-      expect(imapChecks.at(-1)).toBe(token);
+      expect(imapChecks().at(-1)).toBe(token);
       expect(dovecot.authFailuresFor(USER)).toBeGreaterThan(failures);
       expect(r.stderr).toMatch(/^FAIL {2}IMAP login: localhost:\d+ \(TLS\): Gmail refused the token for someone@gmail\.com: the token belongs to another Google account .*\(IMAP itself is always on for personal Gmail accounts\.\)$/m);
       expect(r.stderr).toMatch(/^FAIL {2}SMTP login: localhost:\d+ \(TLS\): Gmail refused the token for someone@gmail\.com/m);
@@ -330,7 +311,7 @@ describe.skipIf(skip)('Gmail: setup, token and verify against the Google stand-i
       expect(r.stderr).not.toContain(token);
     } finally {
       smtp.setRejectWith(undefined);
-      refusedByDovecot.delete(token);
+      w.imapRefuses.delete(token);
     }
   });
 });

@@ -1,12 +1,15 @@
 /**
  * The world the end-to-end journeys run in, and the ways they drive the real mail clients.
  *
- * One world per journey file: a test CA, the local identity platform (HTTPS, plus introspection for
- * Dovecot), a real Secret Service (gnome-keyring on a private bus), a real Dovecot whose oauth2 passdb
- * asks the platform about every bearer token, and the XOAUTH2-only SMTP server, which checks tokens
- * with the platform too and remembers which tokens it accepted. Nothing is mocked: the built
- * `mailoauth` signs in, stores the token, writes the configs, and the clients run it by the absolute
- * path setup wrote into their configs.
+ * The one test world, one per test file that needs an identity platform (journeys, the reliability
+ * and security suites, the CLI's end-to-end files): a test CA, the issuer (the local Microsoft
+ * identity platform by default; the Google stand-in or a real OpenID server for those worlds), a real
+ * Secret Service (gnome-keyring on a private bus), a real Dovecot whose oauth2 passdb asks the issuer
+ * about every bearer token, and the XOAUTH2-only SMTP server, which checks tokens with the issuer too
+ * and remembers which tokens it accepted. Nothing is mocked: the built `mailoauth` signs in, stores
+ * the token, writes the configs, and the clients run it by the absolute path setup wrote into their
+ * configs. Device sign-in is written once (deviceSignIn): the code setup shows on stderr is answered
+ * at the issuer, as a person would in a browser.
  *
  * mailoauth itself is installed under a directory name full of characters each config language must
  * quote (installCli), and Dovecot's token checks pass through a witness that records which token each
@@ -20,18 +23,18 @@ import { spawn, spawnSync } from 'node:child_process';
 import { X509Certificate, createHash } from 'node:crypto';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { chmodSync, cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
+import { chmodSync, cpSync, existsSync, lstatSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { startDovecot, type DovecotServer, type SeedMessage } from '../fixtures/dovecot.js';
 import { startGoogleIdp, type GoogleIdp } from '../fixtures/google-idp.js';
-import { startIdp, type Idp } from '../fixtures/idp.js';
+import { startIdp, type AadstsError, type Idp } from '../fixtures/idp.js';
 import { startIntrospectionStub } from '../fixtures/introspection-stub.js';
 import { startOidcServer, type OidcServer } from '../fixtures/oidc-server.js';
 import { startSecretService, type SecretService } from '../fixtures/secret-service.js';
 import { startSmtp, type SmtpTestServer } from '../fixtures/smtp.js';
 import { makeTestCa, type TestCa } from '../fixtures/tls.js';
-import { cliPath, testEnv } from '../helpers/cli.js';
+import { cliPath, start, testEnv, until, type RunResult, type Running } from '../helpers/cli.js';
 import { TmuxSession } from '../helpers/tmux.js';
 import { expect } from 'vitest';
 
@@ -45,9 +48,11 @@ export const SEED: SeedMessage[] = [
   { subject: 'Server migration plan v2' },
 ];
 
+/** The programs the world itself runs (skipWithout's list for a file that runs no mail client). */
+export const WORLD_TOOLS = ['dovecot', 'dbus-run-session', 'gnome-keyring-daemon', 'secret-tool', 'openssl'];
+
 /** The tools the journeys run (skipWithout's list). */
-export const TOOLS = ['dovecot', 'offlineimap', 'mbsync', 'neomutt', 'msmtp', 'tmux', 'script', 'timeout',
-  'dbus-run-session', 'gnome-keyring-daemon', 'secret-tool', 'openssl'];
+export const TOOLS = [...WORLD_TOOLS, 'offlineimap', 'mbsync', 'neomutt', 'msmtp', 'tmux', 'script', 'timeout'];
 
 /** What every world has, whoever issues the tokens. */
 export interface MailWorld {
@@ -60,16 +65,43 @@ export interface MailWorld {
   smtp: SmtpTestServer;
   /** Every token the SMTP server accepted, in order. */
   smtpTokens: string[];
-  /** Every token Dovecot asked the issuer about, in order, with the issuer's answer. */
+  /** Every token Dovecot asked the issuer about, in order, with the answer Dovecot got. */
   imapChecks: Array<{ token: string; active: boolean }>;
+  /** Tokens Dovecot is told are inactive although the issuer vouches for them (a mailbox whose IMAP is off). */
+  imapRefuses: Set<string>;
   /** HOMEs made by userEnv (and other temp dirs), removed by stop() unless MAILOAUTH_KEEP_TEST_DIRS=1. */
   homes: string[];
+  /** The users' runtime directories (the access-token cache lives there). */
+  runtimeDirs: string[];
+  /** Every run of start()/run() with its output (leak checks read them). */
+  runs: Array<{ args: string[]; r: RunResult }>;
+  /** A fresh user (see userEnv). */
+  env(extra?: NodeJS.ProcessEnv): UserEnv;
+  /** The installed mailoauth as a separate process in the user's HOME, stderr readable while it runs; kept in `runs`. */
+  start(args: string[], env: NodeJS.ProcessEnv, timeoutMs?: number): Running;
+  run(args: string[], env: NodeJS.ProcessEnv, timeoutMs?: number): Promise<RunResult>;
+  /** A person at the issuer's device page: enters the code, then signs in as someone or refuses. */
+  answerDeviceCode(userCode: string, answer: DeviceAnswer): Promise<void>;
+  /** The issuer's access-token lifetime for tokens issued from now on. */
+  setAccessTokenLifetime(sec: number): void;
   stop(): Promise<void>;
 }
+
+/** How a person answers a device code: signs in as `as`, or refuses (on Microsoft's platform: with this AADSTS error). */
+export type DeviceAnswer = { as: string } | { deny: AadstsError | true };
 
 /** The Microsoft world: the local identity platform issues the tokens. */
 export interface World extends MailWorld {
   idp: Idp;
+  /** `setup --yes --flow device` of USER as account `name` (no verify), signed in; fails the test unless it worked. */
+  signIn(e: UserEnv, name: string, extraArgs?: string[]): Promise<SignedIn>;
+  /** Which of `files` hold an issued token (or a recognisable piece or encoding of one). */
+  leaksIn(files: string[]): string[];
+  /** Which of `files` hold an issued refresh token (or a recognisable piece of one). */
+  refreshTokensIn(files: string[]): string[];
+  /** Fails the test when any issued token shows up in a file under the world's HOMEs, in a refresh
+   *  token in a runtime directory, or in the output of a run (but `token`'s stdout). Returns what was scanned. */
+  expectNoLeaks(): Promise<{ files: number; runs: number; tokens: number }>;
 }
 
 /** The Gmail world: the local Google stand-in issues the tokens; SMTP speaks implicit TLS, as smtp.gmail.com:465. */
@@ -81,15 +113,20 @@ type Witness = { url: string; stop(): Promise<void> };
 
 /** Who issues the tokens, and how Dovecot (introspection, witnessed) and the SMTP server check them. */
 interface Issuer<I> {
-  start(ca: TestCa): Promise<I & { stop(): Promise<void> }>;
-  witness(i: I, seen: MailWorld['imapChecks']): Promise<Witness>;
+  start(ca: TestCa): Promise<I>;
+  witness(i: I, seen: MailWorld['imapChecks'], refuses: Set<string>): Promise<Witness>;
   /** Whether `token` may open `mailbox` (the XOAUTH2 user= field). */
   smtpAccepts(i: I, mailbox: string, token: string): boolean | Promise<boolean>;
   smtpMode?: 'starttls' | 'implicit';
+  /** The person at the issuer's device page (an issuer without device sign-in throws). */
+  answerDeviceCode(i: I, userCode: string, answer: DeviceAnswer): void | Promise<unknown>;
 }
 
+/** What every issuer here has (the Microsoft and Google stand-ins, oidc-provider). */
+interface Issued { stop(): Promise<void>; setAccessTokenLifetime(sec: number): void }
+
 /** Starts everything; if one part fails, what already runs is stopped before the error is thrown. */
-async function startMailWorld<I>(o: { users: string[]; sharedMailboxes?: string[] }, issuer: Issuer<I>): Promise<MailWorld & { issuer: I }> {
+async function startMailWorld<I extends Issued>(o: { users: string[]; sharedMailboxes?: string[] }, issuer: Issuer<I>): Promise<MailWorld & { issuer: I }> {
   const root = mkdtempSync(join(tmpdir(), 'mailoauth-e2e-'));
   const homes: string[] = [];
   const keep = process.env.MAILOAUTH_KEEP_TEST_DIRS === '1';
@@ -117,7 +154,8 @@ async function startMailWorld<I>(o: { users: string[]; sharedMailboxes?: string[
     const ss = await startSecretService();
     stops.push(() => ss.stop());
     const imapChecks: MailWorld['imapChecks'] = [];
-    const witness = await issuer.witness(issued, imapChecks);
+    const imapRefuses = new Set<string>();
+    const witness = await issuer.witness(issued, imapChecks, imapRefuses);
     stops.push(() => witness.stop());
     const shared = o.sharedMailboxes ?? [];
     const dovecot = await startDovecot({ introspectUrl: witness.url, tls: ca, users: o.users, sharedMailboxes: shared, seed: Object.fromEntries([...o.users, ...shared].map((u) => [u, SEED])) });
@@ -133,7 +171,35 @@ async function startMailWorld<I>(o: { users: string[]; sharedMailboxes?: string[
       },
     });
     stops.push(() => smtp.stop());
-    return { root, cli, ca, ss, dovecot, smtp, smtpTokens, imapChecks, homes, stop, issuer: issued };
+    const runtimeDirs: string[] = [];
+    const runs: MailWorld['runs'] = [];
+    const w: MailWorld & { issuer: I } = {
+      root, cli, ca, ss, dovecot, smtp, smtpTokens, imapChecks, imapRefuses, homes, runtimeDirs, runs, stop, issuer: issued,
+      env(extra = {}) {
+        const env = testEnv({ ...ss.env, NODE_EXTRA_CA_CERTS: ca.caFile, MAILOAUTH_RETRY_BASE_MS: '50', LC_ALL: 'C.UTF-8', ...extra });
+        homes.push(env.HOME);
+        if (env.XDG_RUNTIME_DIR) runtimeDirs.push(env.XDG_RUNTIME_DIR);
+        return env;
+      },
+      start(args, env, timeoutMs) {
+        const p = start(args, env, timeoutMs, cli, env.HOME);
+        p.done = p.done.then((r) => {
+          runs.push({ args, r });
+          return r;
+        });
+        return p;
+      },
+      run(args, env, timeoutMs) {
+        const p = w.start(args, env, timeoutMs);
+        p.endInput();
+        return p.done;
+      },
+      async answerDeviceCode(userCode, answer) {
+        await issuer.answerDeviceCode(issued, userCode, answer);
+      },
+      setAccessTokenLifetime: (sec) => issued.setAccessTokenLifetime(sec),
+    };
+    return w;
   } catch (e) {
     await stop();
     throw e;
@@ -142,15 +208,97 @@ async function startMailWorld<I>(o: { users: string[]; sharedMailboxes?: string[
 
 export async function startWorld(o: { users?: string[]; sharedMailboxes?: string[] } = {}): Promise<World> {
   const users = o.users ?? [USER];
-  const { issuer, ...w } = await startMailWorld<Idp>({ ...o, users }, {
+  const mail = await startMailWorld<Idp>({ ...o, users }, {
     start: (ca) => startIdp({ tls: ca, users: users.map((upn) => ({ upn })) }),
-    witness: (idp, seen) => introspectionWitness(idp.introspectUrl, seen),
+    witness: (idp, seen, refuses) => introspectionWitness(idp.introspectUrl, seen, refuses),
     smtpAccepts: (idp, mailbox, token) => {
       const upn = idp.isValidAccessToken(token)?.upn;
       return upn !== undefined && idp.mayOpen(upn, mailbox);
     },
+    answerDeviceCode: (idp, code, a) => ('as' in a ? idp.approveDeviceCode(code, a.as) : idp.denyDeviceCode(code, a.deny === true ? undefined : a.deny)),
   });
-  return { ...w, idp: issuer };
+  const idp = mail.issuer;
+  const w: World = Object.assign(mail, {
+    idp,
+    async signIn(e: UserEnv, name: string, extraArgs: string[] = []) {
+      const r = await deviceSignIn(w, e, ['setup', '--yes', '--email', USER, '--name', name, '--flow', 'device', '--authority', idp.authority(), '--no-verify', ...extraArgs]);
+      expect(r.code, r.stderr).toBe(0);
+      return r;
+    },
+    leaksIn: (files: string[]) => filesHolding(files, tokenNeedles(idp)),
+    refreshTokensIn: (files: string[]) => filesHolding(files, refreshNeedles(idp)),
+    async expectNoLeaks() {
+      const { access, refresh } = idp.issuedTokens();
+      const needles = tokenNeedles(idp);
+      const all = mail.homes.flatMap((h) => [...walk(h)]);
+      // The runtime cache (memory, 0600) holds access tokens by design, and never a refresh token.
+      const leaks = [...w.leaksIn(all), ...w.refreshTokensIn(mail.runtimeDirs.flatMap((d) => [...walk(d)]))];
+      for (const { args, r } of mail.runs) {
+        const out = [r.stderr, args[0] === 'token' ? '' : r.stdout].join('\n');
+        if (needles.some((n) => out.includes(n))) leaks.push(`output of mailoauth ${args.join(' ')}`);
+      }
+      expect(leaks, 'tokens found where none may be').toEqual([]);
+      expect(access.length).toBeGreaterThan(0);
+      return { files: all.length, runs: mail.runs.length, tokens: access.length + refresh.length };
+    },
+  });
+  return w;
+}
+
+/**
+ * Whole tokens; the parts a truncated log line would still carry (a JWT's signature, a stretch from
+ * the middle of a refresh token); and the SASL XOAUTH2 string a mail login sends.
+ */
+function tokenNeedles(idp: Idp): string[] {
+  const { access } = idp.issuedTokens();
+  return [
+    ...access.flatMap((t) => [t, t.split('.')[2]!, Buffer.from(`user=${USER}\x01auth=Bearer ${t}\x01\x01`).toString('base64')]),
+    ...refreshNeedles(idp),
+  ];
+}
+
+function refreshNeedles(idp: Idp): string[] {
+  return idp.issuedTokens().refresh.flatMap((t) => [t, t.slice(10, 42)]);
+}
+
+function filesHolding(files: string[], needles: string[]): string[] {
+  return files.filter((f) => {
+    const text = readFileSync(f, 'latin1');
+    return needles.some((n) => text.includes(n));
+  });
+}
+
+function* walk(dir: string): Generator<string> {
+  if (!existsSync(dir)) return;
+  for (const name of readdirSync(dir)) {
+    const p = join(dir, name);
+    const st = lstatSync(p);
+    if (st.isDirectory()) yield* walk(p);
+    else if (st.isFile()) yield p;
+  }
+}
+
+export type SignedIn = RunResult & { userCode: string; out: string };
+
+/**
+ * The one device sign-in. `mailoauth ARGS` (a setup or reauth with --flow device) runs as the user;
+ * the code it shows on stderr is answered at the issuer's device page, by default signing in as
+ * USER; resolves with how setup ended (callers check the exit code). `running` is a process the
+ * caller started another way (as another user, say). Fails when setup ends before showing a code.
+ */
+export async function deviceSignIn(
+  w: MailWorld, env: NodeJS.ProcessEnv, args: string[],
+  o: { answer?: DeviceAnswer; running?: { stderr(): string; done: Promise<RunResult> } } = {},
+): Promise<SignedIn> {
+  const p = o.running ?? w.start(args, env, 120_000);
+  if (!o.running) (p as Running).endInput();
+  let ended: RunResult | undefined;
+  void p.done.then((r) => (ended = r));
+  const seen = await until('setup to show a device code (or end)', () => /enter the code (\S+)/.exec(p.stderr())?.[1] ?? ended, 60_000);
+  if (typeof seen !== 'string') throw new Error(`setup ended (exit ${seen.code}) before showing a device code:\n${seen.stderr}`);
+  await w.answerDeviceCode(seen, o.answer ?? { as: USER });
+  const r = await p.done;
+  return { ...r, userCode: seen, out: r.stdout + r.stderr };
 }
 
 /** The OpenID world: a real OpenID server (oidc-provider) issues the tokens, as Keycloak would for a self-hosted mail server. */
@@ -161,7 +309,7 @@ export interface OidcWorld extends MailWorld {
 /**
  * Users by login with their mailbox address. Dovecot's check goes to the server's own introspection
  * endpoint (through a recording pass-through, so journeys can tell which token each login used); its
- * answer's `email` is the login name, as with Keycloak's email mapper. test/oidc-server.test.ts
+ * answer's `email` is the login name, as with Keycloak's email mapper. test/fixtures/oidc-server.test.ts
  * proves Dovecot introspecting the server directly over HTTPS.
  */
 export async function startOidcWorld(o: { users: Array<{ login: string; email: string }>; issuerPath?: string }): Promise<OidcWorld> {
@@ -171,34 +319,44 @@ export async function startOidcWorld(o: { users: Array<{ login: string; email: s
   };
   const { issuer, ...w } = await startMailWorld<OidcServer>({ users: o.users.map((u) => u.email) }, {
     start: (ca) => startOidcServer({ tls: ca, users: o.users, issuerPath: o.issuerPath }),
-    witness: (oidc, seen) => startIntrospectionStub((t) => emailOf(oidc, t), (token, user) => seen.push({ token, active: user !== undefined })),
+    witness: (oidc, seen, refuses) => startIntrospectionStub((t) => (refuses.has(t) ? undefined : emailOf(oidc, t)), (token, user) => seen.push({ token, active: user !== undefined })),
     smtpAccepts: async (oidc, mailbox, token) => (await emailOf(oidc, token))?.toLowerCase() === mailbox.toLowerCase(),
     smtpMode: 'implicit',
+    answerDeviceCode: (oidc, code, a) => oidc.approveDeviceCode(code, 'as' in a ? a.as : o.users[0]!.login, { deny: 'deny' in a }),
   });
-  return { ...w, oidc: issuer };
+  return Object.assign(w, { oidc: issuer });
 }
 
 export async function startGoogleWorld(o: { users: string[] }): Promise<GoogleWorld> {
   const { issuer, ...w } = await startMailWorld<GoogleIdp>(o, {
     start: (ca) => startGoogleIdp({ tls: ca, users: o.users }),
     // Google has no introspection endpoint; the stub asks the stand-in and notes every check.
-    witness: (g, seen) => startIntrospectionStub((t) => g.isValidAccessToken(t)?.email, (token, user) => seen.push({ token, active: user !== undefined })),
+    witness: (g, seen, refuses) => startIntrospectionStub((t) => (refuses.has(t) ? undefined : g.isValidAccessToken(t)?.email), (token, user) => seen.push({ token, active: user !== undefined })),
     smtpAccepts: (g, mailbox, token) => g.isValidAccessToken(token)?.email.toLowerCase() === mailbox.toLowerCase(),
     smtpMode: 'implicit',
+    answerDeviceCode: () => {
+      throw new Error('Google offers no device-code sign-in for mail');
+    },
   });
-  return { ...w, google: issuer };
+  return Object.assign(w, { google: issuer });
 }
 
 /**
  * Between Dovecot and the platform's introspection endpoint: forwards each check unchanged and notes
  * the token and the answer, so a journey can tell WHICH token a client logged in with.
  */
-async function introspectionWitness(target: string, seen: Array<{ token: string; active: boolean }>): Promise<{ url: string; stop(): Promise<void> }> {
+async function introspectionWitness(target: string, seen: Array<{ token: string; active: boolean }>, refuses: Set<string>): Promise<{ url: string; stop(): Promise<void> }> {
   const server = createServer((req, res) => {
     const chunks: Buffer[] = [];
     req.on('data', (c: Buffer) => chunks.push(c));
     req.on('end', () => {
       const body = Buffer.concat(chunks).toString('utf8');
+      const refused = new URLSearchParams(body).get('token') ?? '';
+      if (refuses.has(refused)) {
+        seen.push({ token: refused, active: false });
+        res.writeHead(200, { 'content-type': 'application/json' }).end('{"active":false}');
+        return;
+      }
       // The query (e.g. ?mailbox= for a shared mailbox's passdb) goes along.
       fetch(target + (new URL(req.url ?? '/', 'http://x').search), { method: req.method, body: req.method === 'POST' ? body : undefined, headers: { 'content-type': req.headers['content-type'] ?? 'application/x-www-form-urlencoded' } })
         .then(async (r) => {
@@ -247,9 +405,7 @@ export type UserEnv = NodeJS.ProcessEnv & { HOME: string; XDG_CONFIG_HOME: strin
 
 /** A fresh user: a private HOME, the world's keychain, and trust in the test CA (for mailoauth's own HTTPS). */
 export function userEnv(w: MailWorld, extra: NodeJS.ProcessEnv = {}): UserEnv {
-  const env = testEnv({ ...w.ss.env, NODE_EXTRA_CA_CERTS: w.ca.caFile, MAILOAUTH_RETRY_BASE_MS: '50', LC_ALL: 'C.UTF-8', ...extra });
-  w.homes.push(env.HOME);
-  return env;
+  return w.env(extra);
 }
 
 /** `mailoauth setup --yes` pointed at the world, writing all four client configs. */
@@ -263,16 +419,6 @@ export function setupArgs(w: World, name: string, flow: 'device' | 'browser', ex
 /** `mailoauth ARGS` as the user types it: the installed CLI, run by its path. */
 export function mailoauth(w: MailWorld, args: string[], env: NodeJS.ProcessEnv, timeoutSec = 60): Promise<ToolResult> {
   return runTool(w.cli, args, env, { timeoutSec });
-}
-
-/** Runs setup with the device flow and approves its code on the platform, as the user would in a browser. */
-export async function deviceSetup(w: World, env: UserEnv, args: string[], upn = USER): Promise<ToolResult & { userCode: string }> {
-  const p = mailoauth(w, args, env, 90);
-  // Whichever comes first: the code on the platform, or setup ending (failing) without one.
-  const first = await Promise.race([w.idp.waitForDeviceCode(30_000).then((c) => ({ code: c.userCode })), p.then((r) => ({ ended: r }))]);
-  if ('ended' in first) throw new Error(`setup ended (exit ${first.ended.code}) before asking for a device code:\n${first.ended.out}`);
-  w.idp.approveDeviceCode(first.code, upn);
-  return { ...(await p), userCode: first.code };
 }
 
 export interface ToolResult {
@@ -414,6 +560,27 @@ export async function clientRound(w: MailWorld, env: UserEnv, o: { name: string;
 /** `token` refreshes when less than this is left. */
 export const MARGIN_S = 300;
 
+/** Seconds a token from nextExpiry stays outside the margin. */
+const SOON_S = 2;
+
+/**
+ * The next expiry of `name`'s stored token, without waiting out the one that setup (or the last round)
+ * stored: `mailoauth refresh NAME` (the product's own command) while the issuer issues tokens that live
+ * MARGIN_S + SOON_S seconds, then the issuer back to an hour; then real time passes until that token is
+ * inside the refresh margin. Nothing in the keychain is touched. Returns the stored token, now due.
+ * Callers count refreshes from here on (the forced one is the issuer's too).
+ */
+export async function nextExpiry(w: MailWorld, env: UserEnv, name: string): Promise<string> {
+  w.setAccessTokenLifetime(MARGIN_S + SOON_S);
+  try {
+    const r = await mailoauth(w, ['refresh', name], env);
+    expect(r.code, r.out).toBe(0);
+  } finally {
+    w.setAccessTokenLifetime(3600);
+  }
+  return untilInsideMargin(env, name, SOON_S);
+}
+
 /**
  * Real time passes until the stored token of `name` is inside the refresh margin; at most
  * `headroomS` (+2) seconds, or the test fails. Nothing in the keychain is touched. Returns that token.
@@ -472,7 +639,11 @@ export function keychainItem(env: NodeJS.ProcessEnv, username: string): string {
 }
 
 export function storedRefreshToken(env: NodeJS.ProcessEnv, name: string): string | undefined {
-  const cache = keychainItem(env, `${name}/msal`);
+  return refreshTokenIn(keychainItem(env, `${name}/msal`));
+}
+
+/** The refresh token in a serialized MSAL cache (what NAME/msal holds). */
+export function refreshTokenIn(cache: string): string | undefined {
   if (!cache) return undefined;
   return Object.values(JSON.parse(cache).RefreshToken as Record<string, { secret: string }>)[0]?.secret;
 }

@@ -6,9 +6,9 @@
  * 1. One run copies the seeded messages from alice's INBOX into bob's mailbox.
  * 2. A migration in passes, as long ones are run (each imapsync process reads the file when it logs
  *    in; 2.229 keeps that token for its reconnects), while `export --watch` keeps alice's file fresh:
- *    her tokens live 300 + HEADROOM_S seconds (the refresh margin is 300), so the watcher refreshes
- *    twice; every pass logs in with the token the file then holds, and each expiry costs exactly one
- *    refresh.
+ *    once both accounts are set up, her tokens live 300 + HEADROOM_S seconds (the refresh margin is
+ *    300; `mailoauth refresh` stores the first), so the watcher refreshes twice; every pass logs in
+ *    with the token the file then holds, and each expiry costs exactly one refresh.
  */
 import { spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, readdirSync, readFileSync } from 'node:fs';
@@ -17,15 +17,15 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { skipWithout } from '../helpers/tools.js';
 import {
-  MARGIN_S, SEED, TOOLS, USER, deviceSetup, mailoauth, proved, refreshes, runTool, setupArgs, sleep, startWorld, userEnv,
+  MARGIN_S, SEED, TOOLS, USER, deviceSignIn, mailoauth, proved, refreshes, runTool, setupArgs, sleep, startWorld, userEnv,
   type UserEnv, type World,
 } from './harness.js';
 import { IMAPSYNC, programVersion } from './programs.js';
 
 const skip = skipWithout('e2e: imapsync with mailoauth export', [...TOOLS, IMAPSYNC]);
 const BOB = 'bob@contoso.example';
-/** Seconds a token of the second journey stays outside the refresh margin. */
-const HEADROOM_S = 15;
+/** Seconds a token of the second journey stays outside the refresh margin: room for starting the watcher and an imapsync pass. */
+const HEADROOM_S = 8;
 const SUBJECTS = SEED.map((m) => m.subject).sort();
 
 describe.skipIf(skip)('journeys: imapsync migrates between two mailboxes with token files from mailoauth export', () => {
@@ -38,11 +38,10 @@ describe.skipIf(skip)('journeys: imapsync migrates between two mailboxes with to
   });
 
   /** Signs alice in as `src` and bob as `dst` in one HOME, writing no client config. */
-  async function twoAccounts(env: UserEnv, beforeBob?: () => void): Promise<void> {
-    const src = await deviceSetup(w, env, setupArgs(w, 'src', 'device', ['--clients', '']));
+  async function twoAccounts(env: UserEnv): Promise<void> {
+    const src = await deviceSignIn(w, env, setupArgs(w, 'src', 'device', ['--clients', '']));
     expect(src.code, src.out).toBe(0);
-    beforeBob?.();
-    const dst = await deviceSetup(w, env, setupArgs(w, 'dst', 'device', ['--clients', '']).map((a) => (a === USER ? BOB : a)), BOB);
+    const dst = await deviceSignIn(w, env, setupArgs(w, 'dst', 'device', ['--clients', '']).map((a) => (a === USER ? BOB : a)), { answer: { as: BOB } });
     expect(dst.code, dst.out).toBe(0);
   }
 
@@ -90,13 +89,13 @@ describe.skipIf(skip)('journeys: imapsync migrates between two mailboxes with to
 
   it('a migration in passes keeps working across two expiries of the source token, with one refresh per expiry (export --watch)', async () => {
     const env = userEnv(w);
-    // alice's tokens are short; bob's (set up in between) lives an hour.
-    w.idp.setAccessTokenLifetime(MARGIN_S + HEADROOM_S);
-    await twoAccounts(env, () => w.idp.setAccessTokenLifetime(3600));
-    w.idp.setAccessTokenLifetime(MARGIN_S + HEADROOM_S);
+    await twoAccounts(env);
     const f1 = join(env.HOME, 'src.token');
     const f2 = join(env.HOME, 'dst.token');
     expect((await mailoauth(w, ['export', 'dst', '--imapsync', f2], env)).code).toBe(0);
+    // alice's tokens are short from now on (bob's lives an hour): the refresh stores the first of them.
+    w.idp.setAccessTokenLifetime(MARGIN_S + HEADROOM_S);
+    expect((await mailoauth(w, ['refresh', 'src'], env)).code).toBe(0);
     w.idp.resetCounts();
 
     const watcher = spawn(w.cli, ['export', 'src', '--imapsync', f1, '--watch'], { env, stdio: ['pipe', 'ignore', 'pipe'] });

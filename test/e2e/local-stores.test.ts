@@ -11,7 +11,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { skipWithout } from '../helpers/tools.js';
 import {
-  SEED, TOOLS, USER, clientVersion, deviceSetup, mailoauth, maildirSubjects, mbsync, mbsyncMaildir, offlineimap, offlineimapMaildir,
+  SEED, TOOLS, USER, clientVersion, deviceSignIn, mailoauth, maildirSubjects, mbsync, mbsyncMaildir, offlineimap, offlineimapMaildir,
   proved, setupArgs, startWorld, userEnv, type World,
 } from './harness.js';
 
@@ -36,7 +36,7 @@ describe.skipIf(skip)('journey: offlineimap and mbsync side by side never duplic
 
   it('setup writes both blocks on separate Maildirs; offlineimap, mbsync -a, offlineimap, mbsync -a leave the server with the 3 seeded messages', async () => {
     const env = userEnv(w);
-    const setup = await deviceSetup(w, env, setupArgs(w, NAME, 'device'));
+    const setup = await deviceSignIn(w, env, setupArgs(w, NAME, 'device'));
     expect(setup.code, setup.stderr).toBe(0);
     const server = w.dovecot.maildir(USER);
     expect(serverMessages(server)).toHaveLength(SEED.length);

@@ -13,7 +13,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { TmuxSession } from '../helpers/tmux.js';
 import { skipWithout } from '../helpers/tools.js';
 import {
-  SEED, TOOLS, USER, deviceSetup, maildirSubjects, proved, runTool, setupArgs, sleep, startWorld, storedAccess, userEnv, xoauth2Logins,
+  SEED, TOOLS, USER, deviceSignIn, maildirSubjects, proved, runTool, setupArgs, sleep, startWorld, storedAccess, userEnv, xoauth2Logins,
   type UserEnv, type World,
 } from './harness.js';
 import { asMailUser, programVersion } from './programs.js';
@@ -29,7 +29,7 @@ describe.skipIf(skip)('journey: setup writes aerc, git send-email, s-nail and ge
   beforeAll(async () => {
     w = await startWorld();
     env = userEnv(w);
-    const setup = await deviceSetup(w, env, setupArgs(w, NAME, 'device', ['--clients', 'aerc,git-send-email,s-nail,msmtp']));
+    const setup = await deviceSignIn(w, env, setupArgs(w, NAME, 'device', ['--clients', 'aerc,git-send-email,s-nail,msmtp']));
     if (setup.code !== 0) throw new Error(`setup failed:\n${setup.out}`);
     access = storedAccess(env, NAME).accessToken;
   }, 120_000);
@@ -139,7 +139,7 @@ describe.skipIf(skip)('journey: setup writes aerc, git send-email, s-nail and ge
 
   it('getmail retrieves the seeded messages into its own Maildir, then only new ones', async () => {
     const gm = userEnv(w);
-    const setup = await deviceSetup(w, gm, setupArgs(w, 'gm', 'device', ['--clients', 'getmail', '--store', 'file']));
+    const setup = await deviceSignIn(w, gm, setupArgs(w, 'gm', 'device', ['--clients', 'getmail', '--store', 'file']));
     expect(setup.code, setup.out).toBe(0);
     const rc = join(gm.XDG_CONFIG_HOME, 'getmail', 'getmailrc-gm');
     expect(readFileSync(rc, 'utf8')).toMatch(/^path = ~\/Mail\/getmail\/gm\/$/m);

@@ -17,7 +17,7 @@ import { startSmtp, type SmtpTestServer } from '../fixtures/smtp.js';
 import { TmuxSession } from '../helpers/tmux.js';
 import { skipWithout } from '../helpers/tools.js';
 import {
-  SEED, TOOLS, USER, clientVersion, deviceSetup, mailoauth, msmtpSend, neomuttBatch, neomuttInTmux, proved, runTool, sleep, startWorld,
+  SEED, TOOLS, USER, clientVersion, deviceSignIn, mailoauth, msmtpSend, neomuttBatch, neomuttInTmux, proved, runTool, sleep, startWorld,
   storedAccess, userEnv, type UserEnv, type World,
 } from './harness.js';
 import { programVersion } from './programs.js';
@@ -34,7 +34,7 @@ describe.skipIf(skip)('journey: servers offering only OAUTHBEARER get OAUTHBEARE
   let both: DovecotServer;
   let env: UserEnv;
   let access: string;
-  let setup: Awaited<ReturnType<typeof deviceSetup>>;
+  let setup: Awaited<ReturnType<typeof deviceSignIn>>;
   /** Every token the OAUTHBEARER-only Dovecot asked the platform about (IMAP and submission). */
   const checks: Array<{ token: string; ok: boolean }> = [];
 
@@ -47,7 +47,7 @@ describe.skipIf(skip)('journey: servers offering only OAUTHBEARER get OAUTHBEARE
     bearer = await startDovecot({ introspectUrl: stub.url, tls: w.ca, users: [USER], seed, mechanisms: ['oauthbearer'], submission });
     both = await startDovecot({ introspectUrl: stub.url, tls: w.ca, users: [USER], seed, mechanisms: ['xoauth2', 'oauthbearer'], submission });
     env = userEnv(w);
-    setup = await deviceSetup(w, env, args(bearer, NAME, 'mutt,neomutt,msmtp,aerc,offlineimap'));
+    setup = await deviceSignIn(w, env, args(bearer, NAME, 'mutt,neomutt,msmtp,aerc,offlineimap'));
     access = storedAccess(env, NAME).accessToken;
   }, 120_000);
   afterAll(async () => {
@@ -188,7 +188,7 @@ describe.skipIf(skip)('journey: servers offering only OAUTHBEARER get OAUTHBEARE
     expect(v.stderr).toMatch(/AUTH OAUTHBEARER ok; the server offers OAUTHBEARER/);
     // The same servers for an account setup recorded as XOAUTH2 (--sasl, no check): verify names the gap and the fix.
     const x = userEnv(w);
-    const s = await deviceSetup(w, x, [...args(bearer, 'forced', 'msmtp'), '--sasl', 'xoauth2', '--no-verify']);
+    const s = await deviceSignIn(w, x, [...args(bearer, 'forced', 'msmtp'), '--sasl', 'xoauth2', '--no-verify']);
     expect(s.code, s.out).toBe(0);
     const r = await mailoauth(w, ['verify', 'forced'], x);
     expect(r.code).toBe(6);
@@ -199,7 +199,7 @@ describe.skipIf(skip)('journey: servers offering only OAUTHBEARER get OAUTHBEARE
   it('a server offering both XOAUTH2 and OAUTHBEARER still gets XOAUTH2: nothing recorded, XOAUTH2 blocks, XOAUTH2 logins', async () => {
     const x = userEnv(w);
     const from = logLines(both);
-    const s = await deviceSetup(w, x, args(both, 'both', 'neomutt,msmtp'));
+    const s = await deviceSignIn(w, x, args(both, 'both', 'neomutt,msmtp'));
     expect(s.code, s.out).toBe(0);
     expect(s.stderr).toMatch(/AUTH XOAUTH2 ok; the server offers XOAUTH2 OAUTHBEARER/);
     expect(JSON.parse(readFileSync(join(x.XDG_CONFIG_HOME, 'mailoauth', 'accounts.json'), 'utf8')).accounts[0].sasl).toBeUndefined();

@@ -14,18 +14,16 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { MAIL_SCOPES, MAIL_CLIENT_ID } from '../fixtures/oidc-server.js';
 import { oidcChromium } from '../fixtures/oidc-chromium.js';
-import { start, until } from '../helpers/cli.js';
+import { until } from '../helpers/cli.js';
 import { skipWithout } from '../helpers/tools.js';
 import {
-  CLIENTS, MARGIN_S, TOOLS, clientRound, clientVersion, expectManagedConfigs, mailoauth, proved, startOidcWorld, storedAccess, storedOAuth2,
-  untilInsideMargin, userEnv, type OidcWorld, type UserEnv,
+  CLIENTS, TOOLS, clientRound, deviceSignIn, clientVersion, expectManagedConfigs, mailoauth, proved, startOidcWorld, storedAccess, storedOAuth2,
+  nextExpiry, userEnv, type OidcWorld, type UserEnv,
 } from './harness.js';
 
 const skip = skipWithout('e2e: a self-hosted OpenID provider with the real clients', [...TOOLS, 'chromium']);
 const ALICE = { login: 'alice', email: 'alice@mail.example' };
 const NAME = 'selfhosted';
-/** Seconds the first token stays outside the margin: room for setup + one round of the four clients. */
-const HEADROOM_S = 30;
 
 describe.skipIf(skip)('journey: --provider oidc against oidc-provider, then offlineimap, mbsync, neomutt and msmtp', () => {
   let w: OidcWorld;
@@ -43,17 +41,10 @@ describe.skipIf(skip)('journey: --provider oidc against oidc-provider, then offl
   const count = (k: string) => w.oidc.counts()[k] ?? 0;
 
   /** Setup by device code: the code from setup's output, entered at the server's pages by "alice". */
-  async function deviceSetup(env: UserEnv, name: string, extra: string[] = []) {
-    const p = start(setupArgs(name, 'device', extra), env, 120_000, w.cli);
-    p.endInput();
-    const userCode = await until('the device code on stderr', () => /enter the code (\S+)/.exec(p.stderr())?.[1], 60_000);
-    const pages = await w.oidc.approveDeviceCode(userCode, ALICE.login);
-    return { ...(await p.done), userCode, pages };
-  }
+  const deviceSetup = (env: UserEnv, name: string, extra: string[] = []) => deviceSignIn(w, env, setupArgs(name, 'device', extra), { answer: { as: ALICE.login } });
 
   it('device code: discovery, sign-in at the server\'s pages, the four clients; at expiry one refresh for all, rotated refresh token stored', async () => {
     const env = userEnv(w, { MAILOAUTH_DEVICE_POLL_MS: '200' });
-    w.oidc.setAccessTokenLifetime(MARGIN_S + HEADROOM_S);
     w.oidc.resetCounts();
     const setup = await deviceSetup(env, NAME, ['--clients', CLIENTS]);
     expect(setup.code, setup.stderr).toBe(0);
@@ -79,15 +70,17 @@ describe.skipIf(skip)('journey: --provider oidc against oidc-provider, then offl
     expect([...r1.tokens]).toEqual([first]);
 
     // Expiry: one refresh for four clients; the server rotated the refresh token and it is what is stored now.
-    const stale = await untilInsideMargin(env, NAME, HEADROOM_S);
-    expect(stale).toBe(first);
-    w.oidc.setAccessTokenLifetime(3600);
+    const stale = await nextExpiry(w, env, NAME);
+    const beforeExpiry = storedOAuth2(env, NAME)?.refreshToken;
+    expect(beforeExpiry, 'the refresh that stored the short token rotated it too').not.toBe(refreshToken);
+    w.oidc.resetCounts();
     const r2 = await clientRound(w, env, { name: NAME, user: ALICE.email, n: 2 });
     expect(count('token:refresh_token'), `round 2: one refresh for four clients (round took ${r2.ms} ms)`).toBe(1);
     const second = storedAccess(env, NAME).accessToken;
+    expect(second).not.toBe(stale);
     expect([...r2.tokens]).toEqual([second]);
     const rotated = storedOAuth2(env, NAME)?.refreshToken;
-    expect(rotated).not.toBe(refreshToken);
+    expect(rotated).not.toBe(beforeExpiry);
     // The rotated one works (the old one, used again, would have revoked the grant).
     expect((await mailoauth(w, ['refresh', NAME], env)).code).toBe(0);
 
@@ -114,7 +107,7 @@ describe.skipIf(skip)('journey: --provider oidc against oidc-provider, then offl
   it('paste: the address the browser ended on, typed back, completes the sign-in (the flow Yahoo, AOL and Mail.ru get)', async () => {
     const env = userEnv(w);
     w.oidc.resetCounts();
-    const p = start(setupArgs('pasted', 'paste', ['--redirect-uri', 'http://127.0.0.1', '--no-verify', '--clients', '']), env, 120_000, w.cli);
+    const p = w.start(setupArgs('pasted', 'paste', ['--redirect-uri', 'http://127.0.0.1', '--no-verify', '--clients', '']), env, 120_000);
     const url = await until('the authorize URL on stderr', () => /Open this address in any browser and sign in as \S+:\n\n {2}(\S+)/.exec(p.stderr())?.[1], 60_000);
     // A person signs in at the server's pages; the browser ends on http://127.0.0.1/?code=... (nothing listens there).
     const { redirect } = await w.oidc.signInBrowser(url, ALICE.login);
@@ -130,7 +123,7 @@ describe.skipIf(skip)('journey: --provider oidc against oidc-provider, then offl
   it('an answer naming another authorization server (RFC 9207 iss) is refused before its code is redeemed', async () => {
     const env = userEnv(w);
     w.oidc.resetCounts();
-    const p = start(setupArgs('mixup', 'paste', ['--redirect-uri', 'http://127.0.0.1', '--no-verify', '--clients', '']), env, 120_000, w.cli);
+    const p = w.start(setupArgs('mixup', 'paste', ['--redirect-uri', 'http://127.0.0.1', '--no-verify', '--clients', '']), env, 120_000);
     const url = await until('the authorize URL on stderr', () => /Open this address in any browser and sign in as \S+:\n\n {2}(\S+)/.exec(p.stderr())?.[1], 60_000);
     const { redirect } = await w.oidc.signInBrowser(url, ALICE.login);
     const answer = new URL(redirect);

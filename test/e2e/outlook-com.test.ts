@@ -15,7 +15,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { skipWithout } from '../helpers/tools.js';
 import { MS_SMTP_AUTH_DISABLED } from '../fixtures/smtp.js';
-import { TOOLS, deviceSetup, mailoauth, startWorld, userEnv, type World } from './harness.js';
+import { TOOLS, deviceSignIn, mailoauth, startWorld, userEnv, type World } from './harness.js';
 
 const skip = skipWithout('e2e: Outlook.com', TOOLS);
 const BOB = 'bob@hotmail.com';
@@ -37,7 +37,7 @@ describe.skipIf(skip)('journey: Outlook.com at the consumer authority', () => {
 
   it('setup signs in at /consumers and verifies; when IMAP is refused, doctor points at the Outlook.com IMAP switch', async () => {
     const env = userEnv(w);
-    const setup = await deviceSetup(w, env, args(BOB), BOB);
+    const setup = await deviceSignIn(w, env, args(BOB), { answer: { as: BOB } });
     expect(setup.code, setup.out).toBe(0);
     expect(setup.stderr).toContain(`Signing in ${BOB} (${w.idp.authority('consumers')}`);
     expect(setup.stderr).toContain('Detected for hotmail.com: hotmail.com is a Outlook.com / Hotmail / Live (personal) domain'); // no lookup
@@ -61,12 +61,12 @@ describe.skipIf(skip)('journey: Outlook.com at the consumer authority', () => {
 
   it("the address typed differs from the account's sign-in name: refused with --yes unless --expect-user names it; then IMAP and SMTP log in with the sign-in name", async () => {
     const env = userEnv(w);
-    const refused = await deviceSetup(w, env, [...args(KIM.alias), '--name', 'kim'], KIM.alias);
+    const refused = await deviceSignIn(w, env, [...args(KIM.alias), '--name', 'kim'], { answer: { as: KIM.alias } });
     expect(refused.code, refused.out).toBe(3);
     expect(refused.stderr).toContain(`Outlook.com / Hotmail / Live (personal) signed you in as ${KIM.signIn}, not ${KIM.alias}: its IMAP and SMTP servers take the signed-in name`);
     expect(refused.stderr).toContain(`add --expect-user ${KIM.signIn}`);
     expect(existsSync(join(env.XDG_CONFIG_HOME, 'mailoauth', 'accounts.json'))).toBe(false);
-    const setup = await deviceSetup(w, env, [...args(KIM.alias), '--name', 'kim', '--expect-user', KIM.signIn], KIM.alias);
+    const setup = await deviceSignIn(w, env, [...args(KIM.alias), '--name', 'kim', '--expect-user', KIM.signIn], { answer: { as: KIM.alias } });
     expect(setup.code, setup.out).toBe(0);
     expect(setup.stderr).toContain(`Signed in as ${KIM.signIn}, as --expect-user said. IMAP and SMTP will log in as ${KIM.signIn}.`);
     expect(setup.stderr).not.toMatch(/Warning: you signed in as/);
@@ -93,10 +93,8 @@ describe.skipIf(skip)('journey: Outlook.com at the consumer authority', () => {
 
   it('a work account at the consumer authority: AADSTS50020 says to sign in as a work account', async () => {
     const env = userEnv(w);
-    const p = mailoauth(w, args('carol@hotmail.com'), env, 60);
-    const { userCode } = await w.idp.waitForDeviceCode(30_000);
-    w.idp.denyDeviceCode(userCode, { error: 'invalid_request', code: 50020, description: "User account 'carol@fabrikam.example' from identity provider 'live.com' does not exist in tenant 'Microsoft Services'." });
-    const r = await p;
+    const r = await deviceSignIn(w, env, args('carol@hotmail.com'),
+      { answer: { deny: { error: 'invalid_request', code: 50020, description: "User account 'carol@fabrikam.example' from identity provider 'live.com' does not exist in tenant 'Microsoft Services'." } } });
     expect(r.code, r.out).toBe(3);
     expect(r.stderr).toMatch(/AADSTS50020/);
     expect(r.stderr).toMatch(/only takes personal Microsoft accounts .*--provider microsoft365 --tenant organizations/);

@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { skipWithout } from '../helpers/tools.js';
 import {
-  TOOLS, USER, clientVersion, deviceSetup, mailoauth, maildirSubjects, mbsync, mbsyncMaildir, msmtpSend, neomuttBatch, offlineimap,
+  TOOLS, USER, clientVersion, deviceSignIn, mailoauth, maildirSubjects, mbsync, mbsyncMaildir, msmtpSend, neomuttBatch, offlineimap,
   offlineimapMaildir, proved, refreshes, setupArgs, sleep, startWorld, storedAccess, userEnv, type World,
 } from './harness.js';
 
@@ -30,7 +30,7 @@ describe.skipIf(skip)('journey: revoked refresh token', () => {
     const env = userEnv(w);
     // A 2-second access token, so that it is really expired (not merely inside the margin) below.
     w.idp.setAccessTokenLifetime(2);
-    const setup = await deviceSetup(w, env, setupArgs(w, NAME, 'device', ['--no-verify']));
+    const setup = await deviceSignIn(w, env, setupArgs(w, NAME, 'device', ['--no-verify']));
     expect(setup.code, setup.stderr).toBe(0);
     w.idp.setAccessTokenLifetime(3600);
 
@@ -77,7 +77,7 @@ describe.skipIf(skip)('journey: revoked refresh token', () => {
     }
 
     // Following the advice works: sign in again, and the same configs work without being rewritten.
-    const reauth = await deviceSetup(w, env, ['setup', '--reauth', NAME, '--yes', '--flow', 'device']);
+    const reauth = await deviceSignIn(w, env, ['setup', '--reauth', NAME, '--yes', '--flow', 'device']);
     expect(reauth.code, reauth.stderr).toBe(0);
     const after = await offlineimap(env, NAME);
     expect(after.code, after.out).toBe(0);
@@ -91,10 +91,8 @@ describe.skipIf(skip)('journey: revoked refresh token', () => {
   it('a tenant that blocks the app: setup (consent required) and doctor (app disabled) end with a paste-ready request for IT', async () => {
     const env = userEnv(w);
     // Sign-in refused: the organization requires an admin's consent (AADSTS65001).
-    const p = mailoauth(w, ['setup', '--yes', '--email', USER, '--name', 'blocked', '--flow', 'device', '--authority', w.idp.authority('contoso.example'), '--no-verify', '--clients', ''], env, 60);
-    const { userCode } = await w.idp.waitForDeviceCode(30_000);
-    w.idp.denyDeviceCode(userCode, { error: 'invalid_grant', code: 65001, description: "The user or administrator has not consented to use the application with ID '9e5f94bc-e8a4-4e73-b8be-63364c29d753'." });
-    const r = await p;
+    const r = await deviceSignIn(w, env, ['setup', '--yes', '--email', USER, '--name', 'blocked', '--flow', 'device', '--authority', w.idp.authority('contoso.example'), '--no-verify', '--clients', ''],
+      { answer: { deny: { error: 'invalid_grant', code: 65001, description: "The user or administrator has not consented to use the application with ID '9e5f94bc-e8a4-4e73-b8be-63364c29d753'." } } });
     expect(r.code, r.out).toBe(3);
     expect(r.stderr).toMatch(/AADSTS65001/);
     expect(r.stderr).toContain('What to send them (copy from here):');
@@ -111,7 +109,7 @@ describe.skipIf(skip)('journey: revoked refresh token', () => {
     // Later the admin disables the app (AADSTS7000112): doctor's token check says so and hands over the request.
     w.idp.setAccessTokenLifetime(2); // so that doctor must refresh
     try {
-      const ok = await deviceSetup(w, env, ['setup', '--yes', '--email', USER, '--name', 'later', '--flow', 'device', '--authority', w.idp.authority(), '--no-verify', '--clients', '']);
+      const ok = await deviceSignIn(w, env, ['setup', '--yes', '--email', USER, '--name', 'later', '--flow', 'device', '--authority', w.idp.authority(), '--no-verify', '--clients', '']);
       expect(ok.code, ok.out).toBe(0);
       await sleep(Math.max(0, storedAccess(env, 'later').expiresAt - Date.now()) + 200);
       w.idp.addFault({ endpoint: 'token', grantType: 'refresh_token', aadsts: { error: 'unauthorized_client', code: 7000112, description: "Application '9e5f94bc-e8a4-4e73-b8be-63364c29d753'(Mozilla Thunderbird) is disabled." } });

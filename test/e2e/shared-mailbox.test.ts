@@ -10,8 +10,8 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { skipWithout } from '../helpers/tools.js';
 import {
-  SEED, TOOLS, USER, clientVersion, maildirSubjects, mailoauth, mbsync, mbsyncMaildir, msmtpSend, offlineimap,
-  offlineimapMaildir, proved, startWorld, storedAccess, userEnv, type ToolResult, type UserEnv, type World,
+  SEED, TOOLS, USER, clientVersion, deviceSignIn, maildirSubjects, mailoauth, mbsync, mbsyncMaildir, msmtpSend, offlineimap,
+  offlineimapMaildir, proved, startWorld, storedAccess, userEnv, type SignedIn, type UserEnv, type World,
 } from './harness.js';
 
 const skip = skipWithout('e2e: shared mailbox', TOOLS);
@@ -20,15 +20,11 @@ const BOB = 'bob@contoso.example';
 const SUBJECTS = SEED.map((m) => m.subject).sort();
 
 /** setup --yes --email SIGNER --mailbox TEAM (device flow), approved on the platform as SIGNER. */
-async function sharedSetup(w: World, env: UserEnv, signer: string, clients: string): Promise<ToolResult> {
+function sharedSetup(w: World, env: UserEnv, signer: string, clients: string): Promise<SignedIn> {
   const args = ['setup', '--yes', '--email', signer, '--mailbox', TEAM, '--flow', 'device', '--authority', w.idp.authority(),
     '--clients', clients, '--ca-file', w.ca.caFile, '--imap-host', 'localhost', '--imap-port', String(w.dovecot.imapsPort),
     '--smtp-host', 'localhost', '--smtp-port', String(w.smtp.port)];
-  const p = mailoauth(w, args, env, 90);
-  const first = await Promise.race([w.idp.waitForDeviceCode(30_000).then((c) => ({ code: c.userCode })), p.then((r) => ({ ended: r }))]);
-  if ('ended' in first) throw new Error(`setup ended (exit ${first.ended.code}) before asking for a device code:\n${first.ended.out}`);
-  w.idp.approveDeviceCode(first.code, signer);
-  return p;
+  return deviceSignIn(w, env, args, { answer: { as: signer } });
 }
 
 const teamLogins = (w: World, method = 'XOAUTH2') => w.dovecot.log().split('\n').filter((l) => l.includes(`Login: user=<${TEAM}>, method=${method}`)).length;

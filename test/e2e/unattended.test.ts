@@ -20,7 +20,7 @@ import { startSecretService, type SecretService } from '../fixtures/secret-servi
 import { runtimeDir } from '../helpers/cli.js';
 import { skipWithout } from '../helpers/tools.js';
 import {
-  TOOLS, USER, deviceSetup, keychainItem, maildirSubjects, mailoauth, mbsyncMaildir, proved, refreshes, runTool, setupArgs, startWorld,
+  TOOLS, USER, deviceSignIn, keychainItem, maildirSubjects, mailoauth, mbsyncMaildir, proved, refreshes, runTool, setupArgs, startWorld,
   storedAccess, storedRefreshToken, userEnv, type UserEnv, type World,
 } from './harness.js';
 
@@ -50,7 +50,7 @@ beforeAll(async () => {
   ss = await startSecretService({ busPath: BUS });
   // The user's desktop session: its bus is /run/user/UID/bus, as systemd-logind sets it.
   env = userEnv(w, ss.env);
-  const s = await deviceSetup(w, env, setupArgs(w, NAME, 'device', ['--clients', 'mbsync']));
+  const s = await deviceSignIn(w, env, setupArgs(w, NAME, 'device', ['--clients', 'mbsync']));
   expect(s.code, s.out).toBe(0);
 }, 120_000);
 afterAll(async () => {

@@ -34,9 +34,9 @@ process.once('exit', () => {
 });
 
 /** Start the built CLI (or `cli`, an installed copy) as a mail client would: a separate process, its own env, no TTY. */
-export function start(args: string[], env: NodeJS.ProcessEnv, timeoutMs = 60_000, cli = cliPath()): Running {
+export function start(args: string[], env: NodeJS.ProcessEnv, timeoutMs = 60_000, cli = cliPath(), cwd?: string): Running {
   const t0 = Date.now();
-  const child = spawn(process.execPath, [cli, ...args], { env, stdio: ['pipe', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, [cli, ...args], { env, cwd, stdio: ['pipe', 'pipe', 'pipe'] });
   live.add(child);
   let stdout = '';
   let stderr = '';

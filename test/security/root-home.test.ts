@@ -9,9 +9,8 @@ import { chmodSync, chownSync, existsSync, lchownSync, mkdirSync, mkdtempSync, r
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startIdp, type Idp } from '../fixtures/idp.js';
-import { makeTestCa } from '../fixtures/tls.js';
-import { cliPath } from '../helpers/cli.js';
+import { cliPath, start } from '../helpers/cli.js';
+import { deviceSignIn, startWorld, type World } from '../e2e/harness.js';
 
 const root = process.getuid?.() === 0 && spawnSync('useradd', ['--help']).status === 0;
 if (!root) console.log('security: root with another user\'s HOME: skipped (needs root and useradd)');
@@ -26,13 +25,22 @@ describe.skipIf(!root)('root with another user\'s HOME', () => {
   let name: string;
   let uid: number;
   let gid: number;
-  let idp: Idp;
-  let caFile: string;
+  let w: World;
 
-  /** mailoauth with only what sudo -E would pass: HOME is bob's, everything else root's. */
+  /** What sudo -E would pass: HOME is bob's, everything else root's. */
+  const sudoEnv = (): NodeJS.ProcessEnv => ({ PATH: process.env.PATH!, HOME: home, NODE_EXTRA_CA_CERTS: w.ca.caFile, MAILOAUTH_RETRY_BASE_MS: '50', LC_ALL: 'C.UTF-8' });
+  /** mailoauth as root with sudo -E's environment (the repository's build: the world's copy is root's alone). */
+  const asRoot = (args: string[]) => start(args, sudoEnv(), 60_000, cliPath(), '/');
+
+  /** mailoauth as root (sudo -E), or as bob himself. */
   function run(args: string[], as: 'root' | 'bob' = 'root'): Promise<Run> {
-    const env = { PATH: process.env.PATH!, HOME: home, NODE_EXTRA_CA_CERTS: caFile, MAILOAUTH_RETRY_BASE_MS: '50', LC_ALL: 'C.UTF-8' };
-    const argv = as === 'root' ? [process.execPath, cliPath(), ...args] : ['setpriv', `--reuid=${uid}`, `--regid=${gid}`, '--init-groups', process.execPath, cliPath(), ...args];
+    if (as === 'root') {
+      const p = asRoot(args);
+      p.endInput();
+      return p.done;
+    }
+    const env = sudoEnv();
+    const argv = ['setpriv', `--reuid=${uid}`, `--regid=${gid}`, '--init-groups', process.execPath, cliPath(), ...args];
     return new Promise((resolve) => {
       const child = spawn(argv[0]!, argv.slice(1), { env, cwd: '/', stdio: ['pipe', 'pipe', 'pipe'] });
       let stdout = '';
@@ -62,29 +70,27 @@ describe.skipIf(!root)('root with another user\'s HOME', () => {
     uid = Number(spawnSync('id', ['-u', name], { encoding: 'utf8' }).stdout.trim());
     gid = Number(spawnSync('id', ['-g', name], { encoding: 'utf8' }).stdout.trim());
     chownSync(home, uid, gid);
-    const ca = await makeTestCa(join(dir, 'tls'));
-    chmodSync(join(dir, 'tls'), 0o755);
-    caFile = ca.caFile;
-    idp = await startIdp({ tls: ca, users: [{ upn: USER }] });
+    w = await startWorld({ users: [USER] });
+    // bob's own mailoauth reads the test CA too.
+    for (const d of [w.root, join(w.root, 'tls')]) chmodSync(d, 0o755);
   });
   afterAll(async () => {
-    await idp?.stop();
+    await w?.stop();
     if (name) spawnSync('userdel', [name]);
     if (dir) rmSync(dir, { recursive: true, force: true });
   });
 
   it('setup and a later refresh as root leave every file bob\'s, and bob\'s own next token call works', async () => {
-    idp.setAccessTokenLifetime(1); // the next token call must refresh
-    const p = run(['setup', '--yes', '--email', USER, '--name', 'bob', '--flow', 'device', '--authority', idp.authority(), '--store', 'file', '--no-verify', '--clients', 'msmtp']);
-    const { userCode } = await idp.waitForDeviceCode(30_000);
-    idp.approveDeviceCode(userCode, USER);
-    const s = await p;
+    w.idp.setAccessTokenLifetime(1); // the next token call must refresh
+    const args = ['setup', '--yes', '--email', USER, '--name', 'bob', '--flow', 'device', '--authority', w.idp.authority(), '--store', 'file', '--no-verify', '--clients', 'msmtp'];
+    const p = asRoot(args);
+    p.endInput();
+    const s = await deviceSignIn(w, sudoEnv(), args, { running: p, answer: { as: USER } });
     expect(s.code, s.stderr).toBe(0);
-    idp.setAccessTokenLifetime(3600);
-    await new Promise((r) => setTimeout(r, 1200));
+    w.idp.setAccessTokenLifetime(3600);
     const t = await run(['token', 'bob']);
     expect(t.code, t.stderr).toBe(0);
-    expect(idp.counts()['token:refresh_token']).toBe(1);
+    expect(w.idp.counts()['token:refresh_token']).toBe(1);
     // Everything in bob's HOME is bob's: accounts.json, the secrets, the lock, the msmtp block.
     const files = owners(home);
     expect(files.map(([f]) => f)).toEqual(expect.arrayContaining(['.msmtprc', join('.config', 'mailoauth', 'accounts.json')]));
