@@ -156,6 +156,8 @@ async function main() {
     const valid = (s: string) => Boolean(idp.isValidAccessToken(s.trim()));
     // Where no memory runtime directory exists (a server without systemd-logind): every hit reads the store.
     const noCache = { ...env, XDG_RUNTIME_DIR: '/nonexistent-runtime-dir' };
+    // A new user of the same keychain: doctor checks the keychain and the mail programs, and has no account to log in with.
+    const fresh = testEnv({ ...ss.env });
     const cases: Case[] = [
       { label: 'node -e 0', argv: [process.execPath, '-e', '0'], env },
       { label: 'mailoauth token (keychain, cache hit)', argv: [process.execPath, cli, 'token', 'hit'], env, check: valid },
@@ -165,6 +167,10 @@ async function main() {
       { label: 'mailoauth token --store file (refresh path)', argv: [process.execPath, cli, 'token', 'refresh-file'], env, check: valid },
       ...(gpg ? [{ label: 'mailoauth token --store gpg (no runtime cache)', argv: [process.execPath, cli, 'token', 'hit-gpg'], env: noCache, check: valid }] : []),
       { label: 'sh front, prototype (cache hit)', argv: [join(root, 'bench/sh-front.sh'), 'token', 'hit'], env: { ...env, MAILOAUTH_NODE_CLI: cli }, check: valid },
+      // The other commands (issue 17): commands.cjs and only what the command imports.
+      { label: 'mailoauth --help', argv: [process.execPath, cli, '--help'], env },
+      { label: 'mailoauth list', argv: [process.execPath, cli, 'list'], env, check: (out) => out.includes('hit-file') },
+      { label: 'mailoauth doctor (no accounts: no network)', argv: [process.execPath, cli, 'doctor'], env: fresh },
     ];
     const hitJson = JSON.parse(await run([process.execPath, cli, 'token', 'hit', '--json'], env)) as { access_token: string; expires_at: string | number };
     const expiresAt = typeof hitJson.expires_at === 'number' ? hitJson.expires_at * (hitJson.expires_at < 1e12 ? 1000 : 1) : Date.parse(hitJson.expires_at);
@@ -195,6 +201,7 @@ async function main() {
     const refreshFile = row('mailoauth token --store file (refresh path)')!;
     const sh = row('sh front')!;
     const muttRow = row('mutt_oauth2.py');
+    const others = [row('mailoauth --help')!, row('mailoauth list')!, row('mailoauth doctor')!];
     console.log(`\nmailoauth bench — node ${process.version}, ${RUNS} interleaved runs each\n`);
     console.log('| case | median ms | p95 ms | × node -e 0 | peak RSS KiB | RSS × node -e 0 |');
     console.log('|---|---:|---:|---:|---:|---:|');
@@ -210,6 +217,7 @@ async function main() {
       ['≥ 2× faster than mutt_oauth2.py with a GPG token file (issue 7)', muttRow ? `${faster(hit).toFixed(2)}× (mutt_oauth2.py ${muttRow.median_ms} ms = ${muttRow.x_floor}× node -e 0)` : 'not measured', faster(hit) >= 2],
       ['refresh path ≤ 150 ms above cache hit', `+${gap.toFixed(1)} ms (keychain), +${(refreshFile.median_ms - hitFile.median_ms).toFixed(1)} ms (--store file)`, gap <= 150],
       ['peak RSS ≤ 1.3× node -e 0 (cache hit)', rssX(hit) + '×', Number(rssX(hit)) <= 1.3],
+      ['--help, list, doctor (no network) ≤ 1.5× node -e 0 (issue 17)', others.map((r) => `${r.x_floor}×`).join(', '), others.every((r) => r.x_floor <= 1.5)],
     ] as const;
     console.log('\n| target | measured | met |\n|---|---|---|');
     for (const [t, m, ok] of targets) console.log(`| ${t} | ${m} | ${ok ? 'yes' : 'no'} |`);

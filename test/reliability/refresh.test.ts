@@ -51,8 +51,8 @@ describe.skipIf(skip)('mailoauth refresh', () => {
     expect(r.stderr).toBe('');
     const out = JSON.parse(r.stdout);
     expect(out).toEqual([
-      { account: 'one', ok: true, expiresAt: expect.any(String), reauthBy: expect.any(String) },
-      { account: 'two', ok: true, expiresAt: expect.any(String), reauthBy: expect.any(String) },
+      { account: 'one', ok: true, outcome: 'refreshed', expiresAt: expect.any(String), reauthBy: expect.any(String) },
+      { account: 'two', ok: true, outcome: 'refreshed', expiresAt: expect.any(String), reauthBy: expect.any(String) },
     ]);
     // 90 days from now (a refresh restarts Microsoft's idle clock).
     expect(Math.round((Date.parse(out[0].reauthBy) - Date.now()) / 86_400_000)).toBe(90);
