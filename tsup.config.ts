@@ -29,8 +29,6 @@ export default defineConfig({
   esbuildPlugins: [{
     name: 'commands-apart',
     setup(build) {
-      // main.ts's import('./cli-main.js') loads the other file instead of bundling it.
-      build.onResolve({ filter: /^\.\/cli-main\.js$/ }, (args) => (args.importer.endsWith('/src/main.ts') ? { path: './commands.cjs', external: true } : undefined));
       build.onResolve({ filter: /^@azure\/msal-node$/ }, () => ({ path: require.resolve('@azure/msal-node') }));
       build.onResolve({ filter: /^jsonwebtoken$/ }, () => ({ path: resolve('src/auth/jsonwebtoken-stub.ts') }));
     },
