@@ -184,17 +184,23 @@ function installHint(h: InstallHints, platform: NodeJS.Platform): string {
   return [`Debian/Ubuntu: ${h.debian}`, h.fedora && `Fedora: ${h.fedora}`, h.arch && `Arch: ${h.arch}`].filter(Boolean).join('; ');
 }
 
-/** The system probe, remembering each program's answer (the version check runs it once more). */
+/**
+ * The system probe, remembering each program's answer (the version check runs it once more). Every
+ * client's version command runs first, all at once: one after another they took ~0.6 s here.
+ */
 async function realProbe(env: NodeJS.ProcessEnv): Promise<Probe> {
-  const { systemProbe } = await import('../clients/system-probe.js');
+  const { runConcurrently, systemProbe } = await import('../clients/system-probe.js');
   const probe = systemProbe(env);
-  const seen = new Map<string, ReturnType<Probe['run']>>();
+  const key = (cmd: string, args: string[]) => JSON.stringify([cmd, args]);
+  const versions = CLIENT_IDS.map((id) => CLIENTS[id].prerequisites()).map((p) => [p.program, p.versionArgs] as const);
+  const answers = await runConcurrently(env, versions);
+  const seen = new Map<string, ReturnType<Probe['run']>>(versions.map(([cmd, args], i) => [key(cmd, args), answers[i]!]));
   return {
     ...probe,
     run(cmd, args) {
-      const key = JSON.stringify([cmd, args]);
-      if (!seen.has(key)) seen.set(key, probe.run(cmd, args));
-      return seen.get(key)!;
+      const k = key(cmd, args);
+      if (!seen.has(k)) seen.set(k, probe.run(cmd, args));
+      return seen.get(k)!;
     },
   };
 }

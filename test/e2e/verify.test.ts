@@ -215,7 +215,10 @@ describe.skipIf(skip)('verify, list and doctor against Dovecot, the SMTP server 
       /^ok {4}token: cached access token, valid until/m, /^ok {4}token audience: https:\/\/outlook\.office\.com$/m,
       /^ok {4}token scopes: IMAP\.AccessAsUser\.All SMTP\.Send$/m, /^ok {4}token user: upn alice@contoso\.example = login user$/m,
       /^ok {4}token expiry: valid for/m, /^ok {4}IMAP login: localhost:\d+ \(TLS\): 1 folder, INBOX 3 \/ unseen 2$/m,
-      /^ok {4}SMTP login: .*AUTH XOAUTH2 ok$/m, /^Mail clients$/m]) {
+      /^ok {4}SMTP login: .*AUTH XOAUTH2 ok$/m, /^Mail clients$/m,
+      // The installed programs, each with the version it printed (their version checks run at the same time).
+      /^ok {4}offlineimap: offlineimap \d+\.\d+/m, /^ok {4}mbsync: mbsync \d+\.\d+\.\d+; Cyrus SASL XOAUTH2 plugin found$/m,
+      /^ok {4}neomutt: neomutt \d{8}$/m, /^ok {4}msmtp: msmtp \d+\.\d+\.\d+$/m]) {
       expect(r.stderr).toMatch(line);
     }
     expect(r.stderr).not.toMatch(/^FAIL/m);
