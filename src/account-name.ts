@@ -1,6 +1,6 @@
 import { ExitCode, UserError } from './errors.js';
 
-/** SPEC: ACCOUNT is letters, digits, `.`, `_`, `-`, `@`, `+` — safe in every config language we write. */
+/** An account name is letters, digits, `.`, `_`, `-`, `@`, `+` — safe in every config language we write. */
 export const ACCOUNT_NAME = /^[A-Za-z0-9._@+-]{1,128}$/;
 const EMAIL = /^[A-Za-z0-9._%+'-]+@[A-Za-z0-9-]+(\.[A-Za-z0-9-]+)+$/;
 const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;

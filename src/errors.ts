@@ -1,4 +1,4 @@
-/** Exit codes are part of the contract (SPEC.md "Exit codes"). */
+/** Exit codes are part of the contract (README, "Exit codes": scripts and mail programs rely on them). */
 export const ExitCode = {
   Ok: 0,
   Unexpected: 1,

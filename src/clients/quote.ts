@@ -7,7 +7,7 @@ import { ExitCode, UserError } from '../errors.js';
  * every quoting function below only ever sees text it can represent exactly.
  */
 
-/** SPEC: account names are letters, digits and `. _ - @ +` — nothing any of our target syntaxes treats specially. */
+/** Account names (src/account-name.ts) are letters, digits and `. _ - @ +` — nothing any of our target syntaxes treats specially. */
 export const ACCOUNT_NAME = /^[A-Za-z0-9._@+-]+$/;
 
 /**

@@ -46,7 +46,7 @@ function wrongAccountType(c: DiagnoseContext): string {
     `for a work account of another organization: mailoauth setup --reauth ${c.account} --tenant <its domain or tenant id>`;
 }
 
-/** AADSTS code → cause and exact fix (SPEC.md "Diagnosis"). One row per code; codes sharing a cause share a row. */
+/** AADSTS code → cause and exact fix. One row per code; codes sharing a cause share a row. */
 const ROWS: Array<[number[], Diagnosis]> = [
   [[700082, 50173, 70008, 700084], {
     cause: 'The refresh token has expired or was revoked (password change, admin sign-out, 90 days unused or a token-lifetime policy).',

@@ -13,7 +13,7 @@ export interface Finding {
   check: string;
   detail: string;
   fix?: string;
-  /** Exit code a failure maps to (SPEC "Exit codes"); only meaningful for `fail`. */
+  /** Exit code a failure maps to (README "Exit codes", src/errors.ts); only meaningful for `fail`. */
   exit?: ExitCode;
 }
 

@@ -5,7 +5,7 @@ import { GMAIL_SCOPE, PROVIDERS, providerById } from '../providers/table.js';
 import { claimsSummary, SCOPE_FOR, type MailProtocol, type TokenInspection } from './jwt.js';
 
 /**
- * IMAP/SMTP failures → cause and exact fix (SPEC "Diagnosis", the mail-server half; AADSTS codes
+ * IMAP/SMTP failures → cause and exact fix (the mail-server half of the diagnosis; AADSTS codes
  * are in aadsts.ts). The input is a failure already reduced to what the server or the socket said
  * (src/verify/failure.ts does that for imapflow and nodemailer), so the table is plain data.
  */

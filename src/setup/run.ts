@@ -148,7 +148,7 @@ async function detectForFlags(d: Deps, o: SetupOptions): Promise<Detection | und
 const SENDERS = ['msmtp', 'mutt', 'neomutt', 'aerc', 'git-send-email', 's-nail'];
 
 /**
- * Log in to IMAP and SMTP with the new token before any config is written (SPEC, wizard step 5).
+ * Log in to IMAP and SMTP with the new token before any config is written (setup's check step: a config is only written for servers that took the token).
  * An IMAP failure stops setup; an SMTP failure stops it only when a chosen client sends mail,
  * otherwise it is reported with its fix and setup goes on. The token stays stored either way.
  */

@@ -93,7 +93,7 @@ export function parseAccess(text: string | null): AccessRecord | undefined {
   return undefined;
 }
 
-/** Refresh when less than this is left (SPEC: "refreshes when < 5 min left"). */
+/** Refresh when less than this is left (a token with 5 minutes or less left is refreshed; README "Performance"). */
 export const REFRESH_MARGIN_MS = 5 * 60 * 1000;
 
 export type TokenDecision = { use: AccessRecord } | { refresh: 'missing' | 'expiring' | 'asked' };
