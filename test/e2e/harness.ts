@@ -489,6 +489,35 @@ export function neomuttBatch(env: UserEnv, timeoutSec = 30): Promise<ToolResult>
   return runTool('script', ['-qec', `neomutt -e 'set sleep_time = 0' -e 'push <exit>'`, '/dev/null'], { ...env, TERM: 'xterm' }, { timeoutSec });
 }
 
+/**
+ * aerc as a person runs it, in tmux: waits until every subject shows, sends `subject` to bob@example.org
+ * with :compose, waits until `received()` finds it at the server, quits. aerc has no CA setting: Go reads
+ * SSL_CERT_FILE (the block says so when setup was given --ca-file).
+ */
+export async function aercInTmux(w: MailWorld, env: UserEnv, o: { subjects: string[]; subject: string; received: () => unknown }): Promise<{ screen: string; exit: string }> {
+  const dir = mkdtempSync(join(tmpdir(), 'mailoauth-e2e-aerc-'));
+  w.homes.push(dir);
+  const tmux = new TmuxSession(`aerc-${Date.now()}`, dir);
+  try {
+    tmux.start(['aerc'], { ...env, TERM: 'xterm-256color', SSL_CERT_FILE: w.ca.caFile, EDITOR: 'true' });
+    const screen = await until('aerc to list the seeded inbox', () => {
+      const s = tmux.screen();
+      if (/EXIT=\d+/.test(s)) throw new Error(`aerc exited:\n${s}`);
+      return o.subjects.every((x) => s.includes(x)) ? s : undefined;
+    }, 30_000, 150);
+    tmux.type(`:compose -H "To: bob@example.org" -H "Subject: ${o.subject}" hello`);
+    tmux.keys('Enter');
+    await tmux.waitFor(/Send this email\?/, 20_000);
+    tmux.keys('y');
+    await until('the server to receive aerc\'s message', () => o.received() || undefined, 30_000, 150);
+    tmux.type(':quit');
+    tmux.keys('Enter');
+    return { screen, exit: (await tmux.waitFor(/EXIT=(\d+)/, 15_000))[1]! };
+  } finally {
+    tmux.kill();
+  }
+}
+
 /** neomutt (or mutt) as a person runs it, in tmux; resolves with the screen once every subject shows, then quits it. */
 export async function neomuttInTmux(env: UserEnv, subjects: string[], timeoutMs = 30_000, program: 'neomutt' | 'mutt' = 'neomutt'): Promise<{ screen: string; exit: string }> {
   const dir = mkdtempSync(join(tmpdir(), 'mailoauth-e2e-tmux-'));

@@ -6,14 +6,12 @@
  * Dovecot and the SMTP server check every token with the platform and remember which one they saw.
  */
 import { spawnSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readFileSync, statSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { TmuxSession } from '../helpers/tmux.js';
 import { skipWithout } from '../helpers/tools.js';
 import {
-  SEED, TOOLS, USER, deviceSignIn, maildirSubjects, proved, runTool, setupArgs, sleep, startWorld, storedAccess, userEnv, xoauth2Logins,
+  SEED, TOOLS, USER, aercInTmux, deviceSignIn, maildirSubjects, proved, runTool, setupArgs, startWorld, storedAccess, userEnv, xoauth2Logins,
   type UserEnv, type World,
 } from './harness.js';
 import { asMailUser, programVersion } from './programs.js';
@@ -40,15 +38,6 @@ describe.skipIf(skip)('journey: setup writes aerc, git send-email, s-nail and ge
   /** Dovecot asked the platform only about `token` since `from`, and the platform vouched for it. */
   const imapTokensSince = (from: number) => [...new Set(w.imapChecks.slice(from).map((c) => `${c.active ? '' : 'REJECTED '}${c.token}`))];
 
-  async function until<T>(what: string, get: () => T | undefined, timeoutMs: number): Promise<T> {
-    const end = Date.now() + timeoutMs;
-    for (;;) {
-      const v = get();
-      if (v !== undefined) return v;
-      if (Date.now() > end) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
-      await sleep(150);
-    }
-  }
 
   it('aerc, in a terminal, lists the inbox over IMAP and sends over SMTP, both with XOAUTH2', async () => {
     const rc = join(env.XDG_CONFIG_HOME, 'aerc', 'accounts.conf');
@@ -58,35 +47,16 @@ describe.skipIf(skip)('journey: setup writes aerc, git send-email, s-nail and ge
     expect(statSync(rc).mode & 0o777, 'aerc refuses an accounts.conf others can read').toBe(0o600);
     const checks = w.imapChecks.length;
     const logins = xoauth2Logins(w.dovecot);
-    const dir = mkdtempSync(join(tmpdir(), 'mailoauth-e2e-aerc-'));
-    w.homes.push(dir);
-    const tmux = new TmuxSession(`aerc-${Date.now()}`, dir);
     const subject = `aerc e2e ${Date.now()}`;
-    try {
-      // aerc has no CA setting: Go reads SSL_CERT_FILE (the block says so, as setup was given --ca-file).
-      tmux.start(['aerc'], { ...env, TERM: 'xterm-256color', SSL_CERT_FILE: w.ca.caFile, EDITOR: 'true' });
-      const screen = await until('aerc to list the seeded inbox', () => {
-        const s = tmux.screen();
-        if (/EXIT=\d+/.test(s)) throw new Error(`aerc exited:\n${s}`);
-        return SUBJECTS.every((x) => s.includes(x)) ? s : undefined;
-      }, 30_000);
-      tmux.type(`:compose -H "To: bob@example.org" -H "Subject: ${subject}" hello`);
-      tmux.keys('Enter');
-      await tmux.waitFor(/Send this email\?/, 20_000);
-      tmux.keys('y');
-      const sent = await until('the SMTP server to receive aerc\'s message', () => w.smtp.messages.find((m) => m.raw.includes(`Subject: ${subject}`)), 30_000);
-      expect(sent).toMatchObject({ from: USER, to: ['bob@example.org'], user: USER });
-      expect(w.smtpTokens.at(-1)).toBe(access);
-      tmux.type(':quit');
-      tmux.keys('Enter');
-      expect((await tmux.waitFor(/EXIT=(\d+)/, 15_000))[1]).toBe('0');
-      expect(xoauth2Logins(w.dovecot)).toBeGreaterThan(logins);
-      expect(imapTokensSince(checks)).toEqual([access]);
-      proved(`${programVersion('aerc')}: listed ${SUBJECTS.filter((s) => screen.includes(s)).length}/${SEED.length} seeded subjects over IMAP ` +
-        `(imaps+xoauth2, source-cred-cmd) and sent "${subject}" over SMTP (smtp+xoauth2, outgoing-cred-cmd), in tmux, with the platform's token`);
-    } finally {
-      tmux.kill();
-    }
+    const received = () => w.smtp.messages.find((m) => m.raw.includes(`Subject: ${subject}`));
+    const { screen, exit } = await aercInTmux(w, env, { subjects: SUBJECTS, subject, received });
+    expect(exit).toBe('0');
+    expect(received()).toMatchObject({ from: USER, to: ['bob@example.org'], user: USER });
+    expect(w.smtpTokens.at(-1)).toBe(access);
+    expect(xoauth2Logins(w.dovecot)).toBeGreaterThan(logins);
+    expect(imapTokensSince(checks)).toEqual([access]);
+    proved(`${programVersion('aerc')}: listed ${SUBJECTS.filter((s) => screen.includes(s)).length}/${SEED.length} seeded subjects over IMAP ` +
+      `(imaps+xoauth2, source-cred-cmd) and sent "${subject}" over SMTP (smtp+xoauth2, outgoing-cred-cmd), in tmux, with the platform's token`);
   }, 90_000);
 
   it('git send-email sends a patch from a real repository through msmtp, with the token', async () => {

@@ -7,17 +7,16 @@
  * offlineimap (XOAUTH2 only) and neomutt (its OAUTHBEARER refuses tokens over 512 bytes). Each program then logs in (Dovecot's log names the
  * mechanism) with the platform's token. A server offering both still gets XOAUTH2.
  */
-import { existsSync, mkdtempSync, readFileSync, statSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startDovecot, type DovecotServer } from '../fixtures/dovecot.js';
 import { startIntrospectionStub, type IntrospectionStub } from '../fixtures/introspection-stub.js';
 import { startSmtp, type SmtpTestServer } from '../fixtures/smtp.js';
-import { TmuxSession } from '../helpers/tmux.js';
+import { until } from '../helpers/cli.js';
 import { skipWithout } from '../helpers/tools.js';
 import {
-  SEED, TOOLS, USER, clientVersion, deviceSignIn, mailoauth, msmtpSend, neomuttBatch, neomuttInTmux, proved, runTool, sleep, startWorld,
+  SEED, TOOLS, USER, aercInTmux, clientVersion, deviceSignIn, mailoauth, msmtpSend, neomuttBatch, neomuttInTmux, proved, runTool, startWorld,
   storedAccess, userEnv, type UserEnv, type World,
 } from './harness.js';
 import { programVersion } from './programs.js';
@@ -70,15 +69,6 @@ describe.skipIf(skip)('journey: servers offering only OAUTHBEARER get OAUTHBEARE
   const accounts = () => JSON.parse(readFileSync(join(env.XDG_CONFIG_HOME, 'mailoauth', 'accounts.json'), 'utf8')) as { accounts: Array<{ name: string; sasl?: unknown }> };
   const tokensSince = (from: number) => [...new Set(checks.slice(from).map((c) => `${c.ok ? '' : 'REJECTED '}${c.token}`))];
 
-  async function until<T>(what: string, get: () => T | undefined, timeoutMs: number): Promise<T> {
-    const end = Date.now() + timeoutMs;
-    for (;;) {
-      const v = get();
-      if (v !== undefined) return v;
-      if (Date.now() > end) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
-      await sleep(150);
-    }
-  }
 
   it('setup logs in with OAUTHBEARER, records it before writing, writes mutt, msmtp and aerc, refuses offlineimap and neomutt (exit 2)', () => {
     expect(setup.code, setup.out).toBe(2);
@@ -141,33 +131,15 @@ describe.skipIf(skip)('journey: servers offering only OAUTHBEARER get OAUTHBEARE
   it('aerc, in a terminal, lists the inbox and sends, with imaps+oauthbearer and smtp+oauthbearer', async () => {
     const from = logLines(bearer);
     const checked = checks.length;
-    const dir = mkdtempSync(join(tmpdir(), 'mailoauth-e2e-aerc-'));
-    w.homes.push(dir);
-    const tmux = new TmuxSession(`aerc-bearer-${Date.now()}`, dir);
     const subject = `aerc oauthbearer ${Date.now()}`;
-    try {
-      tmux.start(['aerc'], { ...env, TERM: 'xterm-256color', SSL_CERT_FILE: w.ca.caFile, EDITOR: 'true' });
-      const screen = await until('aerc to list the seeded inbox', () => {
-        const s = tmux.screen();
-        if (/EXIT=\d+/.test(s)) throw new Error(`aerc exited:\n${s}`);
-        return SUBJECTS.every((x) => s.includes(x)) ? s : undefined;
-      }, 30_000);
-      tmux.type(`:compose -H "To: bob@example.org" -H "Subject: ${subject}" hello`);
-      tmux.keys('Enter');
-      await tmux.waitFor(/Send this email\?/, 20_000);
-      tmux.keys('y');
-      await until('the relay to receive aerc\'s message', () => relay.messages.find((m) => m.raw.includes(`Subject: ${subject}`)), 30_000);
-      tmux.type(':quit');
-      tmux.keys('Enter');
-      expect((await tmux.waitFor(/EXIT=(\d+)/, 15_000))[1]).toBe('0');
-      expect(logins(bearer, 'imap-login', from)).toContain('OAUTHBEARER');
-      expect(logins(bearer, 'submission-login', from)).toEqual(['OAUTHBEARER']);
-      expect(tokensSince(checked)).toEqual([access]);
-      proved(`${programVersion('aerc')}: listed ${SUBJECTS.filter((s) => screen.includes(s)).length}/${SEED.length} seeded subjects (imaps+oauthbearer) ` +
-        `and sent "${subject}" (smtp+oauthbearer), in tmux: Dovecot logged method=OAUTHBEARER for both, the platform's token`);
-    } finally {
-      tmux.kill();
-    }
+    const received = () => relay.messages.find((m) => m.raw.includes(`Subject: ${subject}`));
+    const { screen, exit } = await aercInTmux(w, env, { subjects: SUBJECTS, subject, received });
+    expect(exit).toBe('0');
+    expect(logins(bearer, 'imap-login', from)).toContain('OAUTHBEARER');
+    expect(logins(bearer, 'submission-login', from)).toEqual(['OAUTHBEARER']);
+    expect(tokensSince(checked)).toEqual([access]);
+    proved(`${programVersion('aerc')}: listed ${SUBJECTS.filter((s) => screen.includes(s)).length}/${SEED.length} seeded subjects (imaps+oauthbearer) ` +
+      `and sent "${subject}" (smtp+oauthbearer), in tmux: Dovecot logged method=OAUTHBEARER for both, the platform's token`);
   }, 90_000);
 
   it('config --write refuses offlineimap with the same words; export warns that imapsync cannot log in', async () => {

@@ -1,17 +1,7 @@
 import { rootCertificates } from 'node:tls';
 import { describe, expect, it } from 'vitest';
-import type { Account } from '../../src/account.js';
 import { resolveEndpoint, trustedCas, withDeadline } from '../../src/verify/endpoint.js';
-
-const DAY = 86_400_000;
-const NOW = Date.UTC(2025, 5, 1, 12, 0, 0);
-
-const account = (o: Partial<Account> = {}): Account => ({
-  name: 'work', email: 'alice@contoso.example', provider: 'microsoft365', clientId: 'c', tenant: 'organizations',
-  authority: 'https://login.microsoftonline.com/organizations', scopes: [], store: 'keychain',
-  imap: { host: 'outlook.office365.com', port: 993, tls: 'implicit' }, smtp: { host: 'smtp.office365.com', port: 587, tls: 'starttls' },
-  createdAt: new Date(NOW - 100 * DAY).toISOString(), ...o,
-});
+import { account } from '../clients/support.js';
 
 describe('endpoint from account and flags', () => {
   const a = account();
