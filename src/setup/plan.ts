@@ -13,6 +13,7 @@ import { planMsal } from './plan-msal.js';
 import { checkFlowAllowed, clientSecretFromEnv, planOAuth2 } from './plan-oauth2.js';
 import type { SetupOptions } from './options.js';
 import type { ProtocolPlanner } from './protocol-plan.js';
+import { parsePort, tlsForPort } from '../ports.js';
 
 export interface SetupPlan {
   account: Omit<Account, 'createdAt' | 'homeAccountId'> & { createdAt?: string };
@@ -79,12 +80,12 @@ export function planSetup(o: SetupOptions, env: NodeJS.ProcessEnv, platform: Nod
   const imap: Endpoint = { ...(kept ? kept.imap : row.imap) };
   const smtp: Endpoint = { ...(kept ? kept.smtp : row.smtp) };
   if (o.imapHost) imap.host = o.imapHost;
-  if (o.imapPort) imap.port = port(o.imapPort, '--imap-port');
+  if (o.imapPort) imap.port = parsePort(o.imapPort, '--imap-port');
   if (o.smtpHost) smtp.host = o.smtpHost;
-  if (o.smtpPort) smtp.port = port(o.smtpPort, '--smtp-port');
+  if (o.smtpPort) smtp.port = parsePort(o.smtpPort, '--smtp-port');
   // The port decides the TLS mode for the well-known ports; others keep the provider's mode.
-  if (o.imapPort) imap.tls = imap.port === 143 ? 'starttls' : imap.port === 993 ? 'implicit' : imap.tls;
-  if (o.smtpPort) smtp.tls = smtp.port === 465 ? 'implicit' : smtp.port === 587 ? 'starttls' : smtp.tls;
+  if (o.imapPort) imap.tls = tlsForPort('imap', imap.port) ?? imap.tls;
+  if (o.smtpPort) smtp.tls = tlsForPort('smtp', smtp.port) ?? smtp.tls;
   // A provider without known hosts (the generic one) takes them from the flags.
   if (!imap.host || !smtp.host) {
     throw new UserError(ExitCode.Usage, `${provider.label} needs the mail servers: --imap-host and --smtp-host (and their ports if not 993 and 465).`, 'e.g. --imap-host imap.example.org --smtp-host smtp.example.org');
@@ -112,7 +113,7 @@ export function planSetup(o: SetupOptions, env: NodeJS.ProcessEnv, platform: Nod
     signInUser,
     ...(o.expectUser !== undefined ? { expectUser: checkEmail(o.expectUser) } : {}),
     flow,
-    port: o.port ? port(o.port, '--port') : undefined,
+    port: o.port ? parsePort(o.port, '--port') : undefined,
     verify: o.verify !== false,
     ...(sasl ? { sasl } : {}),
     ...(clientSecret ? { clientSecret } : {}),
@@ -130,8 +131,3 @@ export function wantsDetection(o: SetupOptions): boolean {
 
 const saslOf = (sasl: Account['sasl']) => (sasl ? { sasl } : {});
 
-function port(v: string, flag: string): number {
-  const n = Number(v);
-  if (!Number.isInteger(n) || n < 1 || n > 65535) throw new UserError(ExitCode.Usage, `${flag} must be a port number (1-65535), not "${v}".`);
-  return n;
-}

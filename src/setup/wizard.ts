@@ -11,6 +11,7 @@ import type { SetupOptions } from './options.js';
 import { planSetup } from './plan.js';
 import { allowedFlows } from '../auth/default-flow.js';
 import { defaultClientIn, describePlan, planToOptions, proposePlan, type ProposeInput, type WizardPlan } from './wizard-plan.js';
+import { parsePort } from '../ports.js';
 
 /** How many times the plan may be changed before the wizard stops asking (a bound, not a limit anyone meets). */
 const MAX_CHANGES = 20;
@@ -185,7 +186,7 @@ async function askServerDetails(d: Deps, o: SetupOptions, provider: string): Pro
   if (row.mailScopes.length === 0 && o.scope === undefined) {
     r.scope = (await p.input({ id: 'scope', message: 'Scopes your mail servers accept (space-separated)', default: 'openid email offline_access' })).trim();
   }
-  const portOk = (v: string) => (/^\d{1,5}$/.test(v.trim()) && Number(v) >= 1 && Number(v) <= 65535 ? true : 'A port number');
+  const portOk = valid((v) => parsePort(v.trim(), 'The port'));
   if (!row.imap.host && !o.imapHost) {
     r.imapHost = (await p.input({ id: 'imapHost', message: 'IMAP server', validate: valid((v) => assertHost(v, 'IMAP')) })).trim();
     r.imapPort ??= (await p.input({ id: 'imapPort', message: 'IMAP port (993: TLS, 143: STARTTLS)', default: String(row.imap.port), validate: portOk })).trim();

@@ -3,6 +3,7 @@ import { rootCertificates } from 'node:tls';
 import type { Endpoint, TlsMode } from '../account.js';
 import type { SaslPolicy } from '../auth/sasl.js';
 import type { MailProtocol } from '../diagnose/jwt.js';
+import { tlsForPort } from '../ports.js';
 
 export interface MailCheckOptions {
   host?: string;
@@ -20,15 +21,9 @@ export interface MailCheckOptions {
   sasl?: SaslPolicy;
 }
 
-/** The well-known ports decide the TLS mode when a port is given; others keep the account's mode. */
-const PORT_TLS: Record<MailProtocol, Record<number, TlsMode>> = {
-  imap: { 993: 'implicit', 143: 'starttls' },
-  smtp: { 465: 'implicit', 587: 'starttls', 25: 'starttls' },
-};
-
 export function resolveEndpoint(protocol: MailProtocol, base: Endpoint, o: Pick<MailCheckOptions, 'host' | 'port' | 'tls'>): Endpoint {
   const port = o.port ?? base.port;
-  const tls = o.tls ?? (o.port !== undefined ? PORT_TLS[protocol][port] : undefined) ?? base.tls;
+  const tls = o.tls ?? (o.port !== undefined ? tlsForPort(protocol, port) : undefined) ?? base.tls;
   return { host: o.host ?? base.host, port, tls };
 }
 

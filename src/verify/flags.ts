@@ -1,12 +1,10 @@
 import type { MailProtocol } from '../diagnose/jwt.js';
 import { ExitCode, UserError } from '../errors.js';
 import type { SmtpCheckOptions } from './smtp.js';
+import { parsePort } from '../ports.js';
 
 export function portFlag(v: string | undefined, flag: string): number | undefined {
-  if (v === undefined) return undefined;
-  const n = Number(v);
-  if (!Number.isInteger(n) || n < 1 || n > 65535) throw new UserError(ExitCode.Usage, `${flag} must be a port number (1-65535), not "${v}".`);
-  return n;
+  return v === undefined ? undefined : parsePort(v, flag);
 }
 
 /** --timeout-ms, else `fallbackMs` (Tuning's verifyTimeoutMs). */
