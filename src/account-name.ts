@@ -1,9 +1,9 @@
 import { ExitCode, UserError } from './errors.js';
+import { isGuid } from './guid.js';
 
 /** An account name is letters, digits, `.`, `_`, `-`, `@`, `+` — safe in every config language we write. */
 export const ACCOUNT_NAME = /^[A-Za-z0-9._@+-]{1,128}$/;
 const EMAIL = /^[A-Za-z0-9._%+'-]+@[A-Za-z0-9-]+(\.[A-Za-z0-9-]+)+$/;
-const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 export function checkAccountName(name: string): string {
   if (!ACCOUNT_NAME.test(name) || name.startsWith('-') || name.startsWith('.')) {
@@ -20,7 +20,7 @@ export function checkEmail(email: string): string {
 }
 
 export function checkClientId(id: string): string {
-  if (!GUID.test(id)) {
+  if (!isGuid(id)) {
     throw new UserError(ExitCode.Usage, `"${id}" is not a Microsoft client id (a GUID like 9e5f94bc-e8a4-4e73-b8be-63364c29d753).`, 'Copy the "Application (client) ID" from the app registration, or leave --client-id out to use Thunderbird\'s');
   }
   return id.toLowerCase();

@@ -1,5 +1,6 @@
 import { ExitCode } from '../errors.js';
 import type { Finding } from './finding.js';
+import { isGuid } from '../guid.js';
 
 /**
  * Look inside an access token WITHOUT verifying its signature (only the mail server can judge it)
@@ -67,7 +68,6 @@ const GRAPH_AUDIENCES = ['https://graph.microsoft.com', '00000003-0000-0000-c000
 
 export const SCOPE_FOR: Record<MailProtocol, string> = { imap: 'IMAP.AccessAsUser.All', smtp: 'SMTP.Send' };
 
-const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const SOON_MS = 5 * 60_000;
 
 /** Header and payload of a compact JWS; undefined for anything else (opaque or encrypted tokens). */
@@ -192,7 +192,7 @@ export function inspectAccessToken(token: string, o: InspectOptions): TokenInspe
 
   // Tenant.
   if (c.tid) {
-    const pinned = o.tenant && GUID.test(o.tenant) ? o.tenant.toLowerCase() : undefined;
+    const pinned = o.tenant && isGuid(o.tenant) ? o.tenant.toLowerCase() : undefined;
     if (pinned && pinned !== c.tid.toLowerCase()) {
       findings.push({ level: 'warn', check: 'token tenant', detail: `tid ${c.tid}, but the account is set up for tenant ${o.tenant}`, fix: `Sign in again with the right tenant: mailoauth setup --reauth ${name} --tenant <tenant>` });
     } else {

@@ -1,5 +1,6 @@
 import { cloudById, cloudFromMx, cloudFromOpenid, MX_CLOUDS, type CloudClaims, type CloudId } from './clouds.js';
 import { CONSUMER_TENANT_ID, PROVIDERS, providerById, providerForDomain } from './table.js';
+import { guidIn } from '../guid.js';
 
 /** What detection found and why, shown to the user before they confirm or override. */
 export interface Detection {
@@ -47,7 +48,6 @@ export function classifyMx(hosts: string[]): string | undefined {
   return undefined;
 }
 
-const GUID = /[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}/i;
 
 export function domainOf(email: string): string {
   return email.slice(email.lastIndexOf('@') + 1).toLowerCase();
@@ -76,7 +76,7 @@ export async function detectProvider(email: string, authorityHost: string, io: D
 
 /** What one Microsoft tenant document says: its id, its cloud, and whether it is the consumer (Outlook.com) tenant. */
 function readTenant(doc: OpenidDocument): { tenant?: string; cloud?: CloudId; consumer: boolean } {
-  const tenant = doc.issuer ? GUID.exec(doc.issuer)?.[0]?.toLowerCase() : undefined;
+  const tenant = doc.issuer ? guidIn(doc.issuer) : undefined;
   return { tenant, cloud: tenant ? cloudFromOpenid(doc) : undefined, consumer: tenant === CONSUMER_TENANT_ID };
 }
 

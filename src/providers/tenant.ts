@@ -1,6 +1,6 @@
 import { CONSUMER_TENANT_ID } from './table.js';
+import { guidIn, isGuid } from '../guid.js';
 
-const GUID = /[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}/i;
 const ALIASES = new Set(['organizations', 'common']);
 
 /**
@@ -12,10 +12,10 @@ export function expectedTenant(tenant: string, authorityMetadata?: string): stri
   const t = tenant.toLowerCase();
   if (ALIASES.has(t)) return undefined;
   if (t === 'consumers') return CONSUMER_TENANT_ID;
-  if (GUID.test(t) && GUID.exec(t)![0] === t) return t;
+  if (isGuid(t)) return t;
   try {
     const issuer = (JSON.parse(authorityMetadata ?? '{}') as { issuer?: unknown }).issuer;
-    return typeof issuer === 'string' ? GUID.exec(issuer)?.[0]?.toLowerCase() : undefined;
+    return typeof issuer === 'string' ? guidIn(issuer) : undefined;
   } catch {
     return undefined;
   }
