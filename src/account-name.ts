@@ -12,6 +12,11 @@ export function checkAccountName(name: string): string {
   return name;
 }
 
+/** The domain of an address, lower-cased: what follows the last `@` (a quoted local part may hold one). */
+export function domainOf(email: string): string {
+  return email.slice(email.lastIndexOf('@') + 1).toLowerCase();
+}
+
 export function checkEmail(email: string): string {
   if (!EMAIL.test(email) || email.length > 254) {
     throw new UserError(ExitCode.Usage, `"${email}" is not an email address.`, 'Pass the mailbox address, e.g. --email you@contoso.com');

@@ -3,6 +3,7 @@ import { SASL_MECHANISMS, SASL_NAME, type SaslMechanism } from '../auth/sasl.js'
 import { ExitCode } from '../errors.js';
 import { GMAIL_SCOPE, PROVIDERS, providerById } from '../providers/table.js';
 import { claimsSummary, SCOPE_FOR, type MailProtocol, type TokenInspection } from './jwt.js';
+import { domainOf } from '../account-name.js';
 
 /**
  * IMAP/SMTP failures → cause and exact fix (the mail-server half of the diagnosis; AADSTS codes
@@ -92,7 +93,7 @@ const portsHint = (c: MailContext) => `${named(c)}: IMAP ${row(c).imap.port}, SM
 
 const isGoogle = (c: MailContext) => c.provider === 'google';
 /** A personal Gmail address (gmail.com, googlemail.com), not a Google Workspace domain. */
-const personalGmail = (c: MailContext) => row(c).domains.includes(c.email.slice(c.email.lastIndexOf('@') + 1).toLowerCase());
+const personalGmail = (c: MailContext) => row(c).domains.includes(domainOf(c.email));
 /** Google's token reply named its scopes, and the Gmail scope is not among them. */
 const lacksGmailScope = (c: MailContext) => c.token?.granted !== undefined && !c.token.granted.includes(GMAIL_SCOPE);
 /** Where a Google Workspace admin turns IMAP on (per organizational unit) and allows mail clients. */

@@ -1,6 +1,7 @@
 import { cloudById, cloudFromMx, cloudFromOpenid, MX_CLOUDS, type CloudClaims, type CloudId } from './clouds.js';
 import { CONSUMER_TENANT_ID, PROVIDERS, providerById, providerForDomain } from './table.js';
 import { guidIn } from '../guid.js';
+import { domainOf } from '../account-name.js';
 
 /** What detection found and why, shown to the user before they confirm or override. */
 export interface Detection {
@@ -49,9 +50,6 @@ export function classifyMx(hosts: string[]): string | undefined {
 }
 
 
-export function domainOf(email: string): string {
-  return email.slice(email.lastIndexOf('@') + 1).toLowerCase();
-}
 
 /**
  * Domain rules, then MX and the Microsoft OpenID document for the domain (tenant id and cloud).

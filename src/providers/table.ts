@@ -2,6 +2,7 @@ import type { Endpoint, OAuth2Endpoints } from '../account.js';
 import type { Flow } from '../auth/flow.js';
 import type { OAuth2ErrorRows } from '../diagnose/oauth2-errors.js';
 import type { CloudId } from './clouds.js';
+import { domainOf } from '../account-name.js';
 
 /**
  * The tenant of personal Microsoft accounts (Outlook.com, Hotmail, Live): what the `consumers`
@@ -368,7 +369,7 @@ export function providerForDomain(domain: string): Provider | undefined {
 
 /** The provider a domain alone decides (consumer domains); otherwise Microsoft 365. */
 export function providerForEmail(email: string): Provider {
-  return providerForDomain(email.slice(email.lastIndexOf('@') + 1)) ?? PROVIDERS[0]!;
+  return providerForDomain(domainOf(email)) ?? PROVIDERS[0]!;
 }
 
 /** Scopes to request: the provider's mail scopes with their resource prefix, plus offline_access (MSAL rows). */

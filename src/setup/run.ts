@@ -13,6 +13,7 @@ import { commitSignIn } from './commit.js';
 import { settleIdentity } from './identity-check.js';
 import type { SetupOptions } from './options.js';
 import { planSetup, wantsDetection, type SetupPlan } from './plan.js';
+import { domainOf } from '../account-name.js';
 
 /**
  * `mailoauth setup` without the wizard: every answer from flags. Order matters for Ctrl-C and
@@ -137,7 +138,7 @@ async function signInAccount(d: Deps, plan: SetupPlan, store: SecretStore, inter
 /** Detection for `setup --yes`: shown, never asked; explicit flags override what it found. */
 async function detectForFlags(d: Deps, o: SetupOptions): Promise<Detection | undefined> {
   if (!o.email) return undefined;
-  const { detectProvider, domainOf } = await import('../providers/detect.js');
+  const { detectProvider } = await import('../providers/detect.js');
   const { openidHostFor } = await import('../providers/clouds.js');
   const det = await detectProvider(o.email, openidHostFor(o.authority, o.cloud), d.detectIo);
   d.stderr.write(`Detected for ${domainOf(o.email)}: ${det.evidence.join('; ')}\n`);

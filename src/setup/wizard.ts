@@ -1,10 +1,10 @@
-import { assertHost, checkClientId, checkEmail } from '../account-name.js';
+import { assertHost, checkClientId, checkEmail, domainOf } from '../account-name.js';
 import type { Flow } from '../auth/flow.js';
 import type { Deps } from '../deps.js';
 import { adminConsentUrl } from '../diagnose/aadsts.js';
 import { UserError } from '../errors.js';
 import { CLOUDS, inCloud, openidHostFor, providerHasClouds, type CloudId } from '../providers/clouds.js';
-import { detectProvider, domainOf, type Detection } from '../providers/detect.js';
+import { detectProvider, type Detection } from '../providers/detect.js';
 import { PROVIDERS, knownClient, providerById } from '../providers/table.js';
 import { valid } from '../ui/prompter.js';
 import type { SetupOptions } from './options.js';
