@@ -3,6 +3,7 @@ import { probeSessionBus } from './dbus-probe.js';
 import { KeychainUnavailable, type SecretStore } from './secret-store.js';
 import { busCandidates, describeBus, locateSessionBus } from './session-bus.js';
 import { PROBE_KEY } from './records.js';
+import { raceDeadline } from '../deadline.js';
 
 export const SERVICE = 'mailoauth';
 
@@ -75,21 +76,12 @@ export class KeychainStore implements SecretStore {
 
   private async call<T>(what: string, run: (signal: AbortSignal) => Promise<T>): Promise<T> {
     const signal = AbortSignal.timeout(this.timeoutMs);
-    let timer: NodeJS.Timeout | undefined;
-    const deadline = new Promise<never>((_, reject) => {
-      timer = setTimeout(
-        () => reject(new KeychainUnavailable(`no answer within ${this.timeoutMs} ms while trying to ${what} (locked, or waiting for an unlock prompt?)`)),
-        this.timeoutMs,
-      );
-      timer.unref();
-    });
+    const expired = () => new KeychainUnavailable(`no answer within ${this.timeoutMs} ms while trying to ${what} (locked, or waiting for an unlock prompt?)`);
     try {
-      return await Promise.race([run(signal), deadline]);
+      return await raceDeadline(run(signal), this.timeoutMs, expired, { unref: true });
     } catch (e) {
       if (e instanceof KeychainUnavailable) throw e;
       throw new KeychainUnavailable(`${what}: ${describe(e)}`);
-    } finally {
-      clearTimeout(timer);
     }
   }
 

@@ -4,6 +4,7 @@ import type { Endpoint, TlsMode } from '../account.js';
 import type { SaslPolicy } from '../auth/sasl.js';
 import type { MailProtocol } from '../diagnose/jwt.js';
 import { tlsForPort } from '../ports.js';
+import { raceDeadline } from '../deadline.js';
 
 export interface MailCheckOptions {
   host?: string;
@@ -49,18 +50,9 @@ export function trustedCas(extra: string | Buffer | undefined, env: NodeJS.Proce
  * Run `work` with a deadline; on expiry `onTimeout` cleans up (closes the socket) and the promise
  * rejects with a VERIFY_TIMEOUT error naming the server.
  */
-export async function withDeadline<T>(work: Promise<T>, ms: number, what: string, onTimeout: () => void): Promise<T> {
-  let timer: NodeJS.Timeout | undefined;
-  const deadline = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => {
-      onTimeout();
-      reject(Object.assign(new Error(`no answer from ${what} within ${ms} ms`), { code: 'VERIFY_TIMEOUT' }));
-    }, ms);
+export function withDeadline<T>(work: Promise<T>, ms: number, what: string, onTimeout: () => void): Promise<T> {
+  return raceDeadline(work, ms, () => {
+    onTimeout();
+    return Object.assign(new Error(`no answer from ${what} within ${ms} ms`), { code: 'VERIFY_TIMEOUT' });
   });
-  try {
-    return await Promise.race([work, deadline]);
-  } finally {
-    clearTimeout(timer);
-    work.catch(() => {}); // settled later by the cleanup; nobody waits for it any more
-  }
 }
