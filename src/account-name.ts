@@ -5,8 +5,13 @@ import { isGuid } from './guid.js';
 export const ACCOUNT_NAME = /^[A-Za-z0-9._@+-]{1,128}$/;
 const EMAIL = /^[A-Za-z0-9._%+'-]+@[A-Za-z0-9-]+(\.[A-Za-z0-9-]+)+$/;
 
+/** The rule itself: setup's flags and the names read back from accounts.json pass the same one. */
+export function isAccountName(name: string): boolean {
+  return ACCOUNT_NAME.test(name) && !name.startsWith('-') && !name.startsWith('.');
+}
+
 export function checkAccountName(name: string): string {
-  if (!ACCOUNT_NAME.test(name) || name.startsWith('-') || name.startsWith('.')) {
+  if (!isAccountName(name)) {
     throw new UserError(ExitCode.Usage, `"${name}" cannot be an account name: use letters, digits and . _ - @ + (not starting with - or .).`, 'Give another with --name');
   }
   return name;

@@ -1,3 +1,4 @@
+import { isAccountName } from '../account-name.js';
 import { ExitCode, UserError } from '../errors.js';
 
 /**
@@ -7,8 +8,6 @@ import { ExitCode, UserError } from '../errors.js';
  * every quoting function below only ever sees text it can represent exactly.
  */
 
-/** Account names (src/account-name.ts) are letters, digits and `. _ - @ +` — nothing any of our target syntaxes treats specially. */
-export const ACCOUNT_NAME = /^[A-Za-z0-9._@+-]+$/;
 
 /**
  * Characters no path or login may contain: quotes (msmtp has no escape for `"`, and a quote is the
@@ -25,7 +24,8 @@ function describe(ch: string): string {
 }
 
 export function assertAccountName(name: string): void {
-  if (!ACCOUNT_NAME.test(name)) {
+  // The account-name rule (src/account-name.ts): letters, digits and . _ - @ +, nothing any target syntax treats specially.
+  if (!isAccountName(name)) {
     throw new UserError(ExitCode.Usage,
       `The account name ${JSON.stringify(name)} can't be written into a mail client's config: ` +
       'names may use only letters, digits and . _ - @ +.',
