@@ -233,9 +233,13 @@ describe.skipIf(skip)('real clients', () => {
           dovecot.loginsFor(REFRESH.user) < 2)) await sleep(200);
       } finally {
         for (const c of children) {
+          // Only a leader not yet reaped still owns its group id: once one has exited (the control gives up
+          // by itself) its pid can already lead another test's group (pid_max is 32768 here), and
+          // kill(-pid) would kill that instead — which took down a parallel file's keyring once.
+          if (c.exitCode !== null || c.signalCode !== null) continue;
           try {
             process.kill(-c.pid!, 'SIGKILL');
-          } catch { /* it gave up by itself */ }
+          } catch { /* gone */ }
         }
       }
       // Two logins, the second long after the first token expired; not one token refused.
