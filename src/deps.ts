@@ -11,7 +11,8 @@ import type { Prompter } from './ui/prompter.js';
 export interface Deps {
   stdout: Writable;
   stderr: Writable;
-  stdin: Readable;
+  /** A function: touching process.stdin costs a few ms, which only the paste step needs. */
+  stdin(): Readable;
   /** stdin and stderr are terminals: a person can be asked (prompts), and spinners may draw. */
   canPrompt: boolean;
   /** HOME, XDG_*, DBUS_SESSION_BUS_ADDRESS, BROWSER...: where things are. The MAILOAUTH_* knobs are in `tuning`. */

@@ -1,4 +1,3 @@
-import { createRequire } from 'node:module';
 import { becomeHomeOwner } from './home-owner.js';
 import { exitWhenFlushed, report } from './report.js';
 import { cacheHitOutput } from './token/cache-hit.js';
@@ -24,10 +23,12 @@ if (hit !== undefined) {
   process.stdout.write(`${hit}\n`);
   exitWhenFlushed(0);
 } else if (inv) {
-  // require, not import(): a dynamic import() of token.cjs would start Node's ESM loader (~30 ms).
-  (createRequire(import.meta.url)('./token.cjs') as typeof import('./token/main.js')).runToken(inv);
+  // require, not import(): a dynamic import() of token.cjs would start Node's ESM loader (~30 ms). The
+  // bundle's own require (tsup.config.ts keeps these two paths as they are): node:module's createRequire
+  // costs a module load on every call.
+  (require('./token.cjs') as typeof import('./token/main.js')).runToken(inv);
 } else {
   // require too: commands.cjs (src/cli-main.ts) runs the command line when loaded. import() started the ESM
   // loader: --help took 207 ms instead of 151 (10 runs each; node -e 0: 110).
-  createRequire(import.meta.url)('./commands.cjs');
+  require('./commands.cjs');
 }

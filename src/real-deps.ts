@@ -1,3 +1,4 @@
+import { isatty } from 'node:tty';
 import type { Deps } from './deps.js';
 import { networkDetectIo } from './providers/detect.js';
 import { tuningFrom } from './tuning.js';
@@ -12,14 +13,15 @@ export function realDeps(debug = false): Deps {
   return {
     stdout: process.stdout,
     stderr: process.stderr,
-    stdin: process.stdin,
-    canPrompt: Boolean(process.stdin.isTTY && process.stderr.isTTY),
+    // process.stdin is made on first use (a stream: ~7 ms); only the paste step and the prompts read it.
+    stdin: () => process.stdin,
+    canPrompt: isatty(0) && isatty(2),
     env: process.env,
     tuning,
     now: () => Date.now(),
     selfPath: process.argv[1] ?? 'mailoauth',
     debug,
-    prompt: inquirerPrompter(process.stdin, process.stderr),
+    prompt: inquirerPrompter(() => process.stdin, process.stderr),
     detectIo: networkDetectIo({ dnsServers: tuning.dnsServers }),
   };
 }

@@ -39,7 +39,7 @@ export function parsePastedRedirect(pasted: string, state: string): { code: stri
 
 async function readLine(d: Deps, prompt: string): Promise<string> {
   d.stderr.write(prompt);
-  const rl = createInterface({ input: d.stdin, terminal: false });
+  const rl = createInterface({ input: d.stdin(), terminal: false });
   try {
     const line = await new Promise<string | undefined>((resolve) => {
       rl.once('line', resolve);

@@ -28,21 +28,21 @@ export const valid = (check: (v: string) => unknown) => (v: string): true | stri
 };
 
 /** @inquirer/prompts on the given streams (stderr for output: stdout carries data only). */
-export function inquirerPrompter(input: NodeJS.ReadableStream, output: NodeJS.WritableStream): Prompter {
-  const ctx = { input, output };
+export function inquirerPrompter(input: () => NodeJS.ReadableStream, output: NodeJS.WritableStream): Prompter {
+  const ctx = () => ({ input: input(), output });
   const lib = () => import('@inquirer/prompts');
   return {
     async input(q) {
-      return (await lib()).input({ message: q.message, default: q.default, validate: q.validate }, ctx);
+      return (await lib()).input({ message: q.message, default: q.default, validate: q.validate }, ctx());
     },
     async select<T>(q: { message: string; choices: Choice<T>[]; default?: T }) {
-      return (await lib()).select<T>({ message: q.message, choices: q.choices, default: q.default }, ctx);
+      return (await lib()).select<T>({ message: q.message, choices: q.choices, default: q.default }, ctx());
     },
     async checkbox<T>(q: { message: string; choices: Array<Choice<T> & { checked?: boolean }> }) {
-      return (await lib()).checkbox<T>({ message: q.message, choices: q.choices }, ctx);
+      return (await lib()).checkbox<T>({ message: q.message, choices: q.choices }, ctx());
     },
     async confirm(q) {
-      return (await lib()).confirm({ message: q.message, default: q.default }, ctx);
+      return (await lib()).confirm({ message: q.message, default: q.default }, ctx());
     },
   };
 }

@@ -3,12 +3,12 @@ import { cpSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { build, type Options } from 'tsup';
-import tsupConfig from '../../tsup.config.js';
+import { commandsBuild } from '../../tsup.config.js';
 import { afterAll, describe, expect, it } from 'vitest';
 
 /**
- * Templates are files found relative to the running module. Bundle the clients with tsup.config.ts's
- * own settings (one CommonJS file; import.meta.url defined from the banner's pathToFileURL) into a throwaway package with
+ * Templates are files found relative to the running module. Bundle the clients with the settings of
+ * tsup.config.ts's commands build (CommonJS chunks; import.meta.url from the banner's pathToFileURL) into a throwaway package with
  * `templates/` next to `dist/`, and run it: the bundled code must find and render them.
  */
 const root = resolve(import.meta.dirname, '..', '..');
@@ -26,8 +26,7 @@ describe('templates after bundling', () => {
       '  console.log(JSON.stringify({ dir: templatesDir(), block: CLIENTS.mbsync.render(a, { bin: "/x/mailoauth" }) })));',
     ].join('\n'));
     const pkg = join(dir, 'pkg');
-    const { format, splitting, shims, platform, target, define, banner } = tsupConfig as Options;
-    await build({ entry: { cli: entry }, outDir: join(pkg, 'dist'), format, splitting, shims, platform, target, define, banner, silent: true, config: false });
+    await build({ ...(commandsBuild as Options), entry: { cli: entry }, outDir: join(pkg, 'dist'), clean: false, silent: true, config: false });
     cpSync(join(root, 'templates'), join(pkg, 'templates'), { recursive: true });
     const out = JSON.parse(execFileSync(process.execPath, [join(pkg, 'dist', 'cli.cjs')], { encoding: 'utf8' }));
     expect(out.dir).toBe(join(pkg, 'templates'));

@@ -30,7 +30,7 @@ describe('scheduleCommand: what it writes and which systemctl calls it makes', (
     stdout.on('data', (b: Buffer) => (out.stdout += b.toString()));
     stderr.on('data', (b: Buffer) => (out.stderr += b.toString()));
     const d: Deps = {
-      stdout, stderr, stdin: new PassThrough(), canPrompt: false, env: { HOME: home, XDG_CONFIG_HOME: join(home, '.config') }, tuning: tuningFrom({}), now: () => 0,
+      stdout, stderr, stdin: () => new PassThrough(), canPrompt: false, env: { HOME: home, XDG_CONFIG_HOME: join(home, '.config') }, tuning: tuningFrom({}), now: () => 0,
       selfPath: '/opt/mailoauth/dist/cli.cjs', debug: false, prompt: scriptedPrompter({}), detectIo: { mx: async () => [], openid: async () => undefined } as unknown as Deps['detectIo'],
     };
     const calls: string[][] = [];

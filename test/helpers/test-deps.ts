@@ -64,7 +64,7 @@ export function testDeps(o: {
   return {
     stdout: out.stream,
     stderr: err.stream,
-    stdin,
+    stdin: () => stdin,
     canPrompt: o.canPrompt ?? false,
     env,
     tuning: tuningFrom(env),

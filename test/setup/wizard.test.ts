@@ -41,7 +41,7 @@ function deps(answers: Record<string, unknown>, env: NodeJS.ProcessEnv = { DISPL
   let text = '';
   stderr.on('data', (b: Buffer) => (text += b.toString()));
   const d: Deps = {
-    stdout: new PassThrough(), stderr, stdin: new PassThrough(), canPrompt: true, env, tuning: tuningFrom(env), now: () => 0,
+    stdout: new PassThrough(), stderr, stdin: () => new PassThrough(), canPrompt: true, env, tuning: tuningFrom(env), now: () => 0,
     selfPath: '/usr/bin/mailoauth', debug: false, prompt, detectIo: recorded,
   };
   return { d, prompt, stderr: () => text };
