@@ -160,7 +160,7 @@ async function main() {
     const fresh = testEnv({ ...ss.env });
     // list's loading apart from its store reads: the same user with only the two --store file accounts
     // (the full list also reads two Secret Service items and runs gpg to decrypt one record).
-    const filesOnly = testEnv({ ...env });
+    const filesOnly = testEnv({ ...ss.env, NODE_EXTRA_CA_CERTS: ca.caFile });
     cpSync(join(env.XDG_CONFIG_HOME!, 'mailoauth'), join(filesOnly.XDG_CONFIG_HOME, 'mailoauth'), { recursive: true });
     const accountsPath = join(filesOnly.XDG_CONFIG_HOME, 'mailoauth', 'accounts.json');
     const all = JSON.parse(readFileSync(accountsPath, 'utf8')) as { accounts: Array<{ store: string }> };

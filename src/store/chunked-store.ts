@@ -1,4 +1,3 @@
-import { createHash, randomBytes } from 'node:crypto';
 import type { SecretStore } from './secret-store.js';
 
 /**
@@ -30,7 +29,9 @@ export function parseHeader(value: string): Header | undefined {
 }
 
 const chunkKey = (key: string, gen: string, i: number) => `${key}#${gen}.${i}`;
-const sha = (s: string) => createHash('sha256').update(s).digest('hex').slice(0, 16);
+// node:crypto only where a value is chunked (Windows): every other command that opens a store skips its load.
+const crypto = () => import('node:crypto');
+const sha = async (s: string) => (await crypto()).createHash('sha256').update(s).digest('hex').slice(0, 16);
 
 export class ChunkedStore implements SecretStore {
   constructor(
@@ -54,7 +55,7 @@ export class ChunkedStore implements SecretStore {
       parts.push(part);
     }
     const value = parts.join('');
-    return sha(value) === h.sha ? value : null;
+    return (await sha(value)) === h.sha ? value : null;
   }
 
   async set(key: string, value: string) {
@@ -63,10 +64,10 @@ export class ChunkedStore implements SecretStore {
       await this.inner.set(key, value);
     } else {
       const size = Number.isFinite(this.maxChars) ? this.maxChars : value.length;
-      const gen = randomBytes(3).toString('hex');
+      const gen = (await crypto()).randomBytes(3).toString('hex');
       const count = Math.max(1, Math.ceil(value.length / size));
       for (let i = 0; i < count; i++) await this.inner.set(chunkKey(key, gen, i), value.slice(i * size, (i + 1) * size));
-      await this.inner.set(key, `${HEADER}${gen}:${count}:${sha(value)}`);
+      await this.inner.set(key, `${HEADER}${gen}:${count}:${await sha(value)}`);
     }
     if (old) await this.deleteChunks(key, old);
   }

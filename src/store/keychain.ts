@@ -1,4 +1,3 @@
-import { createRequire } from 'node:module';
 import { probeSessionBus } from './dbus-probe.js';
 import { KeychainUnavailable, type SecretStore } from './secret-store.js';
 import { busCandidates, describeBus, locateSessionBus } from './session-bus.js';
@@ -37,8 +36,8 @@ export class KeychainStore implements SecretStore {
     if (process.platform === 'linux') await (this.bus ??= this.checkBus());
     try {
       // require, not import(): loading this CommonJS addon through the ESM loader costs 20-40 ms
-      // on the token fast path; require takes about 3.
-      this.mod ??= createRequire(import.meta.url)('@napi-rs/keyring') as KeyringModule;
+      // on the token fast path; require takes about 3. node:module itself only when a keychain is used.
+      this.mod ??= (await import('node:module')).createRequire(import.meta.url)('@napi-rs/keyring') as KeyringModule;
     } catch (e) {
       throw new KeychainUnavailable(`the keyring module failed to load (${(e as Error).message})`);
     }
