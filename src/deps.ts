@@ -1,5 +1,5 @@
 import type { Readable, Writable } from 'node:stream';
-import type { DetectIo } from './providers/detect.js';
+import type { DetectIo } from './providers/detect-io.js';
 import type { Tuning } from './tuning.js';
 import type { Prompter } from './ui/prompter.js';
 

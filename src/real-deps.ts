@@ -1,6 +1,6 @@
 import { isatty } from 'node:tty';
 import type { Deps } from './deps.js';
-import { networkDetectIo } from './providers/detect.js';
+import { networkDetectIo } from './providers/detect-io.js';
 import { tuningFrom } from './tuning.js';
 import { inquirerPrompter } from './ui/prompter.js';
 

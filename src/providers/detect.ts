@@ -1,7 +1,8 @@
-import { cloudById, cloudFromMx, cloudFromOpenid, MX_CLOUDS, type CloudClaims, type CloudId } from './clouds.js';
+import { cloudById, cloudFromMx, cloudFromOpenid, MX_CLOUDS, type CloudId } from './clouds.js';
 import { CONSUMER_TENANT_ID, PROVIDERS, providerById, providerForDomain } from './table.js';
 import { guidIn } from '../guid.js';
 import { domainOf } from '../account-name.js';
+import type { DetectIo, OpenidDocument } from './detect-io.js';
 
 /** What detection found and why, shown to the user before they confirm or override. */
 export interface Detection {
@@ -21,7 +22,6 @@ export interface Detection {
   evidence: string[];
 }
 
-export type OpenidDocument = CloudClaims & { issuer?: string };
 
 /** One MX lookup's outcome: the hosts (best priority first; none is an answer too) or a failure (offline). */
 export type MxAnswer = { kind: 'hosts'; hosts: string[] } | { kind: 'failed'; reason: string };
@@ -29,12 +29,6 @@ export type MxAnswer = { kind: 'hosts'; hosts: string[] } | { kind: 'failed'; re
 /** One OpenID lookup's outcome: the tenant's document, Microsoft's "no such tenant" (AADSTS90002), or a failure. */
 export type OpenidAnswer = { kind: 'tenant'; doc: OpenidDocument } | { kind: 'no-tenant' } | { kind: 'failed'; reason: string };
 
-export interface DetectIo {
-  /** MX host names of a domain, best priority first; [] when there are none. Throws when it could not look (offline). */
-  mx(domain: string): Promise<string[]>;
-  /** The OpenID document of `domain` as a tenant at `authorityHost`; undefined for "no such tenant". Throws when it could not look. */
-  openid(authorityHost: string, domain: string): Promise<OpenidDocument | undefined>;
-}
 
 /** MX host suffix → provider row id (the Microsoft clouds' suffixes come from clouds.ts). */
 const MX_RULES: Array<[RegExp, string]> = [
@@ -120,55 +114,4 @@ export function decideDetection(mx: MxAnswer, doc: OpenidAnswer): Detection {
   }
   if (out.cloud && out.cloud !== 'public') evidence.push(`cloud: ${cloudById(out.cloud)!.label}`);
   return out;
-}
-
-export interface NetworkDetectOptions {
-  timeoutMs?: number;
-  /**
-   * DNS servers to ask instead of the system's (`ip` or `ip:port`); from MAILOAUTH_DNS_SERVERS
-   * (Tuning), so a test (or a user behind split DNS) can point detection anywhere.
-   */
-  dnsServers?: string[];
-}
-
-/**
- * Whether a non-200 OpenID reply is Microsoft's "no such tenant": 400 with `invalid_tenant` /
- * AADSTS90002. Anything else (5xx, an HTML page from a proxy) means the lookup failed, not "none".
- */
-export function isNoTenantReply(status: number, text: string): boolean {
-  if (status !== 400) return false;
-  try {
-    const b = JSON.parse(text) as { error?: unknown; error_codes?: unknown; error_description?: unknown };
-    return b.error === 'invalid_tenant' || (Array.isArray(b.error_codes) && b.error_codes.includes(90002)) || /AADSTS90002/.test(String(b.error_description ?? ''));
-  } catch {
-    return false;
-  }
-}
-
-/** Real lookups with short deadlines: detection must never hold up an offline laptop for long. */
-export function networkDetectIo(o: NetworkDetectOptions = {}): DetectIo {
-  const timeoutMs = o.timeoutMs ?? 2000;
-  return {
-    async mx(domain) {
-      const { Resolver } = await import('node:dns/promises');
-      const r = new Resolver({ timeout: timeoutMs, tries: 1 });
-      if (o.dnsServers) r.setServers(o.dnsServers);
-      try {
-        const answers = await r.resolveMx(domain);
-        return answers.sort((a, b) => a.priority - b.priority).map((a) => a.exchange);
-      } catch (e) {
-        // "No such domain" / "no MX" are answers; timeouts and refusals are not.
-        if (['ENOTFOUND', 'ENODATA'].includes((e as NodeJS.ErrnoException).code ?? '')) return [];
-        throw e;
-      }
-    },
-    async openid(authorityHost, domain) {
-      // httpRequest, not fetch: see src/auth/http-request.ts (fetch delays the process's exit).
-      const { httpRequest } = await import('../auth/http-request.js');
-      const res = await httpRequest('GET', `${authorityHost}/${encodeURIComponent(domain)}/v2.0/.well-known/openid-configuration`, { timeoutMs });
-      if (res.status === 200) return JSON.parse(res.text) as OpenidDocument;
-      if (isNoTenantReply(res.status, res.text)) return undefined;
-      throw new Error(`HTTP ${res.status}`);
-    },
-  };
 }

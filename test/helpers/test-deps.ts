@@ -2,7 +2,7 @@ import { PassThrough, Writable } from 'node:stream';
 import type { Account } from '../../src/account.js';
 import { runCli } from '../../src/cli.js';
 import type { Deps } from '../../src/deps.js';
-import type { DetectIo } from '../../src/providers/detect.js';
+import type { DetectIo } from '../../src/providers/detect-io.js';
 import { upsertAccount, readAccounts } from '../../src/store/accounts.js';
 import { writeFileAtomic } from '../../src/store/atomic-write.js';
 import { FileStore } from '../../src/store/file-store.js';

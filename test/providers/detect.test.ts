@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { decideDetection, detectProvider, type DetectIo, type MxAnswer, type OpenidAnswer, type OpenidDocument } from '../../src/providers/detect.js';
+import type { DetectIo, OpenidDocument } from '../../src/providers/detect-io.js';
+import { decideDetection, detectProvider, type MxAnswer, type OpenidAnswer } from '../../src/providers/detect.js';
 import { DOC, T } from './openid-documents.js';
 
 describe('detection from recorded DNS and OpenID answers', () => {

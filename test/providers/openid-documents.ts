@@ -1,4 +1,4 @@
-import type { OpenidDocument } from '../../src/providers/detect.js';
+import type { OpenidDocument } from '../../src/providers/detect-io.js';
 
 /** A tenant id for recorded answers. */
 export const T = '11111111-2222-3333-4444-555555555555';
