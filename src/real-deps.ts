@@ -10,18 +10,19 @@ import { inquirerPrompter } from './ui/prompter.js';
  */
 export function realDeps(debug = false): Deps {
   const tuning = tuningFrom(process.env);
+  // process.stdin is made on first use (a stream: ~7 ms); only the paste step and the prompts read it.
+  const stdin = () => process.stdin;
   return {
     stdout: process.stdout,
     stderr: process.stderr,
-    // process.stdin is made on first use (a stream: ~7 ms); only the paste step and the prompts read it.
-    stdin: () => process.stdin,
+    stdin,
     canPrompt: isatty(0) && isatty(2),
     env: process.env,
     tuning,
     now: () => Date.now(),
     selfPath: process.argv[1] ?? 'mailoauth',
     debug,
-    prompt: inquirerPrompter(() => process.stdin, process.stderr),
+    prompt: inquirerPrompter(stdin, process.stderr),
     detectIo: networkDetectIo({ dnsServers: tuning.dnsServers }),
   };
 }

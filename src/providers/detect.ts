@@ -22,13 +22,11 @@ export interface Detection {
   evidence: string[];
 }
 
-
 /** One MX lookup's outcome: the hosts (best priority first; none is an answer too) or a failure (offline). */
 export type MxAnswer = { kind: 'hosts'; hosts: string[] } | { kind: 'failed'; reason: string };
 
 /** One OpenID lookup's outcome: the tenant's document, Microsoft's "no such tenant" (AADSTS90002), or a failure. */
 export type OpenidAnswer = { kind: 'tenant'; doc: OpenidDocument } | { kind: 'no-tenant' } | { kind: 'failed'; reason: string };
-
 
 /** MX host suffix → provider row id (the Microsoft clouds' suffixes come from clouds.ts). */
 const MX_RULES: Array<[RegExp, string]> = [
