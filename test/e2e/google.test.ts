@@ -10,6 +10,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { DovecotServer } from '../fixtures/dovecot.js';
 import { GMAIL_SCOPE, GOOGLE_AUTH_PATH, TB_CLIENT, type GoogleIdp } from '../fixtures/google-idp.js';
 import type { SmtpTestServer } from '../fixtures/smtp.js';
+import { eventually } from '../helpers/eventually.js';
 import { skipWithout } from '../helpers/tools.js';
 import { WORLD_TOOLS, keychainItem, startGoogleWorld, storedOAuth2, type GoogleWorld } from './harness.js';
 
@@ -101,7 +102,7 @@ describe.skipIf(skip)('Gmail: setup, token and verify against the Google stand-i
     expect(r.stderr).toMatch(/ok\s+IMAP login: localhost:\d+ \(TLS\): \d+ folders?, INBOX 3 \/ unseen 2/);
     expect(r.stderr).toMatch(/ok\s+SMTP login/);
     expect(r.stderr).not.toMatch(/warn\s+token format/);
-    expect(dovecot.loginsFor(USER)).toBeGreaterThan(0);
+    expect(await eventually(() => dovecot.loginsFor(USER), (n) => n > 0)).toBeGreaterThan(0);
   });
 
   it('token: a cache hit makes no request; --xoauth2 names the Gmail user', async () => {
@@ -207,7 +208,7 @@ describe.skipIf(skip)('Gmail: setup, token and verify against the Google stand-i
     const r = await run(['verify', 'ver', '--imap'], e);
     expect(r.code, r.stderr).toBe(0);
     expect(r.stderr).toMatch(/INBOX 3 \/ unseen 2/);
-    expect(dovecot.loginsFor(USER)).toBe(logins + 1);
+    expect(await eventually(() => dovecot.loginsFor(USER), (n) => n >= logins + 1)).toBe(logins + 1);
     expect(imapChecks().at(-1)).toBe(JSON.parse(keychainItem(e, 'ver')).accessToken);
   });
 
@@ -302,7 +303,7 @@ describe.skipIf(skip)('Gmail: setup, token and verify against the Google stand-i
       expect(r.code, r.stderr).toBe(6);
       expect(r.stdout).toBe('');
       expect(imapChecks().at(-1)).toBe(token);
-      expect(dovecot.authFailuresFor(USER)).toBeGreaterThan(failures);
+      expect(await eventually(() => dovecot.authFailuresFor(USER), (n) => n > failures)).toBeGreaterThan(failures);
       expect(r.stderr).toMatch(/^FAIL {2}IMAP login: localhost:\d+ \(TLS\): Gmail refused the token for someone@gmail\.com: the token belongs to another Google account .*\(IMAP itself is always on for personal Gmail accounts\.\)$/m);
       expect(r.stderr).toMatch(/^FAIL {2}SMTP login: localhost:\d+ \(TLS\): Gmail refused the token for someone@gmail\.com/m);
       expect(r.stderr).toMatch(/server said: 535.5\.7\.8 Username and Password not accepted/);

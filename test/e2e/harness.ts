@@ -35,6 +35,7 @@ import { startSecretService, type SecretService } from '../fixtures/secret-servi
 import { startSmtp, type SmtpTestServer } from '../fixtures/smtp.js';
 import { makeTestCa, type TestCa } from '../fixtures/tls.js';
 import { cliPath, start, testEnv, until, type RunResult, type Running } from '../helpers/cli.js';
+import { eventually } from '../helpers/eventually.js';
 import { TmuxSession } from '../helpers/tmux.js';
 import { expect } from 'vitest';
 
@@ -580,7 +581,7 @@ export async function clientRound(w: MailWorld, env: UserEnv, o: { name: string;
   const sent = w.smtp.messages.at(-1);
   expect(sent?.raw, 'msmtp').toMatch(new RegExp(`^Subject: round ${n} from msmtp$`, 'm'));
   expect(sent?.user, 'msmtp authenticated as').toBe(user);
-  expect(xoauth2Logins(w.dovecot, user) - loginsFrom).toBeGreaterThanOrEqual(3);
+  expect(await xoauth2LoginsSince(w.dovecot, loginsFrom, 3, user)).toBeGreaterThanOrEqual(3);
   const imap = w.imapChecks.slice(imapFrom);
   expect(imap.every((c) => c.active), 'Dovecot was never handed a token the issuer rejected').toBe(true);
   return { tokens: new Set([...imap.map((c) => c.token), ...w.smtpTokens.slice(smtpFrom)]), ms: ms_ };
@@ -692,6 +693,9 @@ export function storedAccess(env: NodeJS.ProcessEnv, name: string): { accessToke
 export function xoauth2Logins(d: DovecotServer, user = USER): number {
   return d.log().split('\n').filter((l) => l.includes(`Login: user=<${user.toLowerCase()}>, method=XOAUTH2`)).length;
 }
+/** The XOAUTH2 logins of `user` after the first `from`, once there are `atLeast` (Dovecot's log can lag a login). */
+export const xoauth2LoginsSince = (d: DovecotServer, from: number, atLeast = 1, user = USER): Promise<number> =>
+  eventually(() => xoauth2Logins(d, user) - from, (n) => n >= atLeast);
 
 export const refreshes = (idp: Idp) => idp.counts()['token:refresh_token'] ?? 0;
 

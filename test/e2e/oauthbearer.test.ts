@@ -14,6 +14,7 @@ import { startDovecot, type DovecotServer } from '../fixtures/dovecot.js';
 import { startIntrospectionStub, type IntrospectionStub } from '../fixtures/introspection-stub.js';
 import { startSmtp, type SmtpTestServer } from '../fixtures/smtp.js';
 import { until } from '../helpers/cli.js';
+import { eventually } from '../helpers/eventually.js';
 import { skipWithout } from '../helpers/tools.js';
 import {
   SEED, TOOLS, USER, aercInTmux, clientVersion, deviceSignIn, mailoauth, msmtpSend, neomuttBatch, neomuttInTmux, proved, runTool, startWorld,
@@ -65,12 +66,15 @@ describe.skipIf(skip)('journey: servers offering only OAUTHBEARER get OAUTHBEARE
   /** The mechanisms of Dovecot's successful logins of USER since line `from` of its log, per service. */
   const logins = (d: DovecotServer, service: 'imap-login' | 'submission-login', from = 0) => d.log().split('\n').slice(from)
     .flatMap((l) => (new RegExp(`${service}: (Info: )?Login: user=<${USER}>`).test(l) ? [/method=(\w+)/.exec(l)?.[1]] : []));
+  /** The same, once there is at least one (Dovecot's log can lag the login it records). */
+  const loginsSeen = (d: DovecotServer, service: 'imap-login' | 'submission-login', from = 0) =>
+    eventually(() => logins(d, service, from), (m) => m.length > 0);
   const logLines = (d: DovecotServer) => d.log().split('\n').length - 1;
   const accounts = () => JSON.parse(readFileSync(join(env.XDG_CONFIG_HOME, 'mailoauth', 'accounts.json'), 'utf8')) as { accounts: Array<{ name: string; sasl?: unknown }> };
   const tokensSince = (from: number) => [...new Set(checks.slice(from).map((c) => `${c.ok ? '' : 'REJECTED '}${c.token}`))];
 
 
-  it('setup logs in with OAUTHBEARER, records it before writing, writes mutt, msmtp and aerc, refuses offlineimap and neomutt (exit 2)', () => {
+  it('setup logs in with OAUTHBEARER, records it before writing, writes mutt, msmtp and aerc, refuses offlineimap and neomutt (exit 2)', async () => {
     expect(setup.code, setup.out).toBe(2);
     expect(setup.stderr).toMatch(/^ok +IMAP login: .*INBOX 3 \/ unseen 2\n {8}AUTH OAUTHBEARER ok; the server offers OAUTHBEARER$/m);
     expect(setup.stderr).toMatch(/^ok +SMTP login: .*\(STARTTLS\): AUTH OAUTHBEARER ok\n {8}the server offers OAUTHBEARER$/m);
@@ -93,8 +97,8 @@ describe.skipIf(skip)('journey: servers offering only OAUTHBEARER get OAUTHBEARE
     expect(aerc).toContain('source = `imaps+oauthbearer://');
     expect(aerc).toContain('outgoing = `smtp+oauthbearer://');
     // Setup's own checks used OAUTHBEARER too: Dovecot saw nothing else.
-    expect(logins(bearer, 'imap-login')).toEqual(['OAUTHBEARER']);
-    expect(logins(bearer, 'submission-login')).toEqual(['OAUTHBEARER']);
+    expect(await loginsSeen(bearer, 'imap-login')).toEqual(['OAUTHBEARER']);
+    expect(await loginsSeen(bearer, 'submission-login')).toEqual(['OAUTHBEARER']);
   });
 
   it('mutt lists the inbox over IMAP (in tmux) and sends over submission (batch), both with OAUTHBEARER', async () => {
@@ -107,8 +111,8 @@ describe.skipIf(skip)('journey: servers offering only OAUTHBEARER get OAUTHBEARE
     expect(send.code, send.out).toBe(0);
     const got = await until('the relay to receive mutt\'s message', () => relay.messages.find((m) => m.raw.includes(`Subject: ${subject}`)), 20_000);
     expect(got.to).toEqual(['bob@example.org']);
-    expect(logins(bearer, 'imap-login', from)).toContain('OAUTHBEARER');
-    expect(logins(bearer, 'submission-login', from)).toEqual(['OAUTHBEARER']);
+    expect(await loginsSeen(bearer, 'imap-login', from)).toContain('OAUTHBEARER');
+    expect(await loginsSeen(bearer, 'submission-login', from)).toEqual(['OAUTHBEARER']);
     expect(tokensSince(checked)).toEqual([access]);
     proved(`${programVersion('mutt')}: listed ${SUBJECTS.filter((s) => screen.includes(s)).length}/${SEED.length} seeded subjects over IMAP in tmux ` +
       `and sent "${subject}" through the submission service (imap/smtp_authenticators "oauthbearer"): Dovecot logged method=OAUTHBEARER, the platform's token`);
@@ -122,7 +126,7 @@ describe.skipIf(skip)('journey: servers offering only OAUTHBEARER get OAUTHBEARE
     expect(r.code, r.out).toBe(0);
     const got = await until('the relay to receive msmtp\'s message', () => relay.messages.find((m) => m.raw.includes(`Subject: ${subject}`)), 20_000);
     expect(got).toMatchObject({ from: USER, to: ['bob@example.org'] });
-    expect(logins(bearer, 'submission-login', from)).toEqual(['OAUTHBEARER']);
+    expect(await loginsSeen(bearer, 'submission-login', from)).toEqual(['OAUTHBEARER']);
     expect(tokensSince(checked)).toEqual([access]);
     proved(`${clientVersion('msmtp')}: sent "${subject}" through Dovecot's submission service (auth oauthbearer, passwordeval): ` +
       'Dovecot logged method=OAUTHBEARER, the platform\'s token; the relay received it');
@@ -135,8 +139,8 @@ describe.skipIf(skip)('journey: servers offering only OAUTHBEARER get OAUTHBEARE
     const received = () => relay.messages.find((m) => m.raw.includes(`Subject: ${subject}`));
     const { screen, exit } = await aercInTmux(w, env, { subjects: SUBJECTS, subject, received });
     expect(exit).toBe('0');
-    expect(logins(bearer, 'imap-login', from)).toContain('OAUTHBEARER');
-    expect(logins(bearer, 'submission-login', from)).toEqual(['OAUTHBEARER']);
+    expect(await loginsSeen(bearer, 'imap-login', from)).toContain('OAUTHBEARER');
+    expect(await loginsSeen(bearer, 'submission-login', from)).toEqual(['OAUTHBEARER']);
     expect(tokensSince(checked)).toEqual([access]);
     proved(`${programVersion('aerc')}: listed ${SUBJECTS.filter((s) => screen.includes(s)).length}/${SEED.length} seeded subjects (imaps+oauthbearer) ` +
       `and sent "${subject}" (smtp+oauthbearer), in tmux: Dovecot logged method=OAUTHBEARER for both, the platform's token`);
@@ -180,7 +184,7 @@ describe.skipIf(skip)('journey: servers offering only OAUTHBEARER get OAUTHBEARE
     expect(n.code, n.out).toBe(0);
     const m = await msmtpSend(x, 'both', { to: 'bob@example.org', subject: 'both offered' });
     expect(m.code, m.out).toBe(0);
-    expect([...new Set(logins(both, 'imap-login', from))]).toEqual(['XOAUTH2']);
-    expect([...new Set(logins(both, 'submission-login', from))]).toEqual(['XOAUTH2']);
+    expect([...new Set(await loginsSeen(both, 'imap-login', from))]).toEqual(['XOAUTH2']);
+    expect([...new Set(await loginsSeen(both, 'submission-login', from))]).toEqual(['XOAUTH2']);
   }, 90_000);
 });
