@@ -72,7 +72,9 @@ describe.skipIf(skip)('KeychainStore when the keychain is not usable', () => {
         const err = await k.probe().then(() => undefined, (e: unknown) => e);
         expect(err).toBeInstanceOf(KeychainUnavailable);
         expect((err as KeychainUnavailable).exitCode).toBe(ExitCode.KeychainUnavailable);
-        expect(Date.now() - t0).toBeLessThan(3000);
+        // What this guards against is D-Bus's 25 s default (waiting on an unlock prompt); the store's own
+        // deadline is 2.5 s. The bound is wide so that a busy machine does not trip it.
+        expect(Date.now() - t0).toBeLessThan(8000);
       });
     } finally {
       await ss.stop();
@@ -94,7 +96,7 @@ describe.skipIf(skip)('KeychainStore when the keychain is not usable', () => {
         const t0 = Date.now();
         const err = await new KeychainStore({ env: process.env, timeoutMs: 800 }).get('x').then(() => undefined, (e: unknown) => e);
         expect(err).toBeInstanceOf(KeychainUnavailable);
-        expect(Date.now() - t0).toBeLessThan(2500);
+        expect(Date.now() - t0).toBeLessThan(8000); // the 800 ms deadline, not D-Bus's 25 s default
       });
     } finally {
       await bus.stop();
