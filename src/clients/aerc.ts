@@ -44,10 +44,6 @@ export function merge(existing: string, a: Account, block: string, opts: MergeOp
   return mergeBlock(existing, a.name, block, { ...opts, definedOutside: [new RegExp(`^\\s*\\[${regexLiteral(a.name)}\\]`)] });
 }
 
-export function unmerge(existing: string, accountName: string): MergeResult {
-  return unmergeBlock(existing, accountName);
-}
-
 /** aerc-accounts(5): $XDG_CONFIG_HOME/aerc/accounts.conf; on macOS its xdg library uses ~/Library/Preferences. */
 export function defaultPath(env: PathEnv, exists: (p: string) => boolean): string {
   const xdg = `${xdgConfigHome(env)}/aerc/accounts.conf`;
@@ -70,4 +66,4 @@ export function prerequisites(): Prerequisites {
 /** aerc-imap(5) `imaps+oauthbearer`/`imaps+xoauth2`, aerc-smtp(5) `oauthbearer`/`xoauth2`. */
 const speaks = { imap: ['xoauth2', 'oauthbearer'], smtp: ['xoauth2', 'oauthbearer'] } as const;
 
-export const aerc: Client = { id: 'aerc', render, merge, unmerge, defaultPath, prerequisites, speaks };
+export const aerc: Client = { id: 'aerc', render, merge, unmerge: unmergeBlock, defaultPath, prerequisites, speaks };

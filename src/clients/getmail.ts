@@ -50,10 +50,6 @@ export function merge(existing: string, a: Account, block: string, opts: MergeOp
   return mergeBlock(existing, a.name, block, { ...opts, definedOutside: SECTIONS });
 }
 
-export function unmerge(existing: string, accountName: string): MergeResult {
-  return unmergeBlock(existing, accountName);
-}
-
 /** getmail 6.18 uses $XDG_CONFIG_HOME/getmail when it exists, else ~/.getmail (and creates neither). */
 function getmailDir(env: PathEnv, exists: (p: string) => boolean): string {
   const xdg = `${xdgConfigHome(env)}/getmail`;
@@ -99,4 +95,4 @@ export function directories(a: Account, opts: RenderOptions): string[] {
 /** getmail6 6.18: `use_xoauth2` runs imaplib's authenticate('XOAUTH2', ...) (_retrieverbases.py); nothing else takes a token. */
 const speaks = { imap: ['xoauth2'] } as const;
 
-export const getmail: Client = { id: 'getmail', render, merge, unmerge, defaultPath, prerequisites, directories, localStore, speaks };
+export const getmail: Client = { id: 'getmail', render, merge, unmerge: unmergeBlock, defaultPath, prerequisites, directories, localStore, speaks };

@@ -30,10 +30,6 @@ export function merge(existing: string, a: Account, block: string, opts: MergeOp
   return mergeBlock(existing, a.name, block, { ...opts, definedOutside: [section] });
 }
 
-export function unmerge(existing: string, accountName: string): MergeResult {
-  return unmergeBlock(existing, accountName);
-}
-
 /** git-config(1) FILES: ~/.gitconfig, else $XDG_CONFIG_HOME/git/config when only that exists; git itself writes ~/.gitconfig. */
 export function defaultPath(env: PathEnv, exists: (p: string) => boolean): string {
   const home = `${env.HOME}/.gitconfig`;
@@ -74,4 +70,4 @@ export function prerequisites(): Prerequisites {
 }
 
 /** It logs in through msmtp's block: what msmtp speaks. */
-export const gitSendEmail: Client = { id: 'git-send-email', render, merge, unmerge, defaultPath, prerequisites, requires: 'msmtp', speaks: MSMTP_SPEAKS };
+export const gitSendEmail: Client = { id: 'git-send-email', render, merge, unmerge: unmergeBlock, defaultPath, prerequisites, requires: 'msmtp', speaks: MSMTP_SPEAKS };

@@ -42,10 +42,6 @@ export function merge(existing: string, a: Account, block: string, opts: MergeOp
   return mergeBlock(existing, a.name, block, { ...opts, definedOutside: definitions(a.name) });
 }
 
-export function unmerge(existing: string, accountName: string): MergeResult {
-  return unmergeBlock(existing, accountName);
-}
-
 /** isync 1.5 looks in $XDG_CONFIG_HOME/isyncrc first; 1.4 reads only ~/.mbsyncrc, the default. */
 export function defaultPath(env: PathEnv, exists: (p: string) => boolean): string {
   return firstExisting([`${xdgConfigHome(env)}/isyncrc`], exists, `${env.HOME}/.mbsyncrc`);
@@ -95,4 +91,4 @@ export const localStore: LocalStoreSupport = {
  */
 const speaks = { imap: ['xoauth2'] } as const;
 
-export const mbsync: Client = { id: 'mbsync', render, merge, unmerge, defaultPath, prerequisites, directories, localStore, speaks };
+export const mbsync: Client = { id: 'mbsync', render, merge, unmerge: unmergeBlock, defaultPath, prerequisites, directories, localStore, speaks };

@@ -31,10 +31,6 @@ export function merge(existing: string, a: Account, block: string, opts: MergeOp
   return mergeBlock(existing, a.name, block, { ...opts, definedOutside: [defines] });
 }
 
-export function unmerge(existing: string, accountName: string): MergeResult {
-  return unmergeBlock(existing, accountName);
-}
-
 /** msmtp(1): ~/.msmtprc is tried first, then $XDG_CONFIG_HOME/msmtp/config. */
 export function defaultPath(env: PathEnv, exists: (p: string) => boolean): string {
   const home = `${env.HOME}/.msmtprc`;
@@ -57,4 +53,4 @@ export function prerequisites(): Prerequisites {
 /** msmtp(1) 1.8.23 `auth`: "oauthbearer or its predecessor xoauth2". */
 export const MSMTP_SPEAKS = { smtp: ['xoauth2', 'oauthbearer'] } as const;
 
-export const msmtp: Client = { id: 'msmtp', render, merge, unmerge, defaultPath, prerequisites, speaks: MSMTP_SPEAKS };
+export const msmtp: Client = { id: 'msmtp', render, merge, unmerge: unmergeBlock, defaultPath, prerequisites, speaks: MSMTP_SPEAKS };

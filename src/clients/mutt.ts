@@ -1,12 +1,13 @@
 import type { Client, PathEnv } from './client.js';
 import { firstExisting } from './client.js';
 import { xdgConfigHome } from '../xdg.js';
-import { MUTT_SPEAKS, MUTT_XOAUTH2, mergeMuttrc, renderMuttrc, unmergeMuttrc } from './muttrc.js';
+import { MUTT_SPEAKS, MUTT_XOAUTH2, mergeMuttrc, renderMuttrc } from './muttrc.js';
+import { unmergeBlock } from './block.js';
 import type { Prerequisites } from './prerequisites.js';
 
 export const render = renderMuttrc;
 export const merge = mergeMuttrc;
-export const unmerge = unmergeMuttrc;
+export const unmerge = unmergeBlock;
 
 /** mutt(1) reads the first of ~/.muttrc, ~/.mutt/muttrc, $XDG_CONFIG_HOME/mutt/muttrc. */
 export function defaultPath(env: PathEnv, exists: (p: string) => boolean): string {

@@ -1,6 +1,6 @@
 import type { Account, TlsMode } from '../account.js';
 import { mechanismOf } from '../auth/sasl.js';
-import { mergeBlock, unmergeBlock, wrapBlock, type MergeResult } from './block.js';
+import { mergeBlock, wrapBlock, type MergeResult } from './block.js';
 import type { MergeOptions, RenderOptions } from './client.js';
 import { muttString, shellCommand, urlUserinfo } from './quote.js';
 import { fillTemplate, loadTemplate } from './templates.js';
@@ -35,9 +35,6 @@ export function mergeMuttrc(existing: string, a: Account, block: string, opts: M
   return mergeBlock(existing, a.name, block, opts);
 }
 
-export function unmergeMuttrc(existing: string, accountName: string): MergeResult {
-  return unmergeBlock(existing, accountName);
-}
 
 /** Mutt >= 2.0 and NeoMutt 2021-10-15 added XOAUTH2 (`imap_authenticators = "xoauth2"`). */
 export const MUTT_XOAUTH2 = 'XOAUTH2 (imap/smtp_authenticators "xoauth2")';

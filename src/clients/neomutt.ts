@@ -1,12 +1,13 @@
 import type { Client, PathEnv } from './client.js';
 import { firstExisting } from './client.js';
 import { xdgConfigHome } from '../xdg.js';
-import { MUTT_XOAUTH2, NEOMUTT_SPEAKS, mergeMuttrc, renderMuttrc, unmergeMuttrc } from './muttrc.js';
+import { MUTT_XOAUTH2, NEOMUTT_SPEAKS, mergeMuttrc, renderMuttrc } from './muttrc.js';
+import { unmergeBlock } from './block.js';
 import type { Prerequisites } from './prerequisites.js';
 
 export const render = renderMuttrc;
 export const merge = mergeMuttrc;
-export const unmerge = unmergeMuttrc;
+export const unmerge = unmergeBlock;
 
 /**
  * neomutt(1) FILES: the first existing of these is read; with none, mailoauth creates the first

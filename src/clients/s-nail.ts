@@ -41,10 +41,6 @@ export function merge(existing: string, a: Account, block: string, opts: MergeOp
   return mergeBlock(existing, a.name, block, { ...opts, definedOutside: [new RegExp(`^\\s*account\\s+${regexLiteral(a.name)}\\s*\\{`)] });
 }
 
-export function unmerge(existing: string, accountName: string): MergeResult {
-  return unmergeBlock(existing, accountName);
-}
-
 /** s-nail(1) ENVIRONMENT: $MAILRC, else ~/.mailrc (for root always the passwd home's). */
 export function defaultPath(env: PathEnv): string {
   return env.MAILRC && env.MAILRC.startsWith('/') ? env.MAILRC : `${env.HOME}/.mailrc`;
@@ -66,4 +62,4 @@ export function prerequisites(): Prerequisites {
 /** The Debian 14.9.24 build sends only `AUTH XOAUTH2` and `AUTHENTICATE XOAUTH2` for its "oauthbearer" method (its binary's strings). */
 const speaks = { imap: ['xoauth2'], smtp: ['xoauth2'] } as const;
 
-export const sNail: Client = { id: 's-nail', render, merge, unmerge, defaultPath, prerequisites, speaks };
+export const sNail: Client = { id: 's-nail', render, merge, unmerge: unmergeBlock, defaultPath, prerequisites, speaks };
