@@ -1,10 +1,11 @@
-import type { Account, TlsMode } from '../account.js';
+import type { Account } from '../account.js';
 import { mechanismOf } from '../auth/sasl.js';
 import { mergeBlock, regexLiteral, unmergeBlock, wrapBlock, type MergeResult } from './block.js';
 import { firstExisting, type Client, type MergeOptions, type PathEnv, type RenderOptions } from './client.js';
 import { xdgConfigHome } from '../xdg.js';
 import type { Prerequisites } from './prerequisites.js';
-import { goIniRaw, shellCommand, urlUserinfo } from './quote.js';
+import { mailUrl } from './mail-url.js';
+import { goIniRaw, shellCommand } from './quote.js';
 import { fillTemplate, loadTemplate } from './templates.js';
 import { assertRenderable } from './validate.js';
 
@@ -16,21 +17,16 @@ import { assertRenderable } from './validate.js';
  * the outgoing one before every send once its cache is off.
  */
 
-/**
- * The schemes aerc 0.14's code accepts (worker/imap/configure.go, commands/compose/send.go): the TLS
- * mode's, then `+` and the mechanism; its man page lists only the imaps ones.
- */
-const IMAP_SCHEME: Record<TlsMode, string> = { implicit: 'imaps', starttls: 'imap' };
-const SMTP_SCHEME: Record<TlsMode, string> = { implicit: 'smtps', starttls: 'smtp' };
-
 export function render(a: Account, opts: RenderOptions): string {
   assertRenderable(a, opts);
-  const user = urlUserinfo(a.email);
+  // The schemes aerc 0.14's code accepts (worker/imap/configure.go, commands/compose/send.go): the TLS
+  // mode's, then `+` and the mechanism; its man page lists only the imaps ones.
+  const url = (protocol: 'imap' | 'smtp') => goIniRaw(mailUrl(protocol, a[protocol], { user: a.email, mechanism: mechanismOf(a, protocol) }));
   return wrapBlock(a.name, fillTemplate(loadTemplate('aerc-accounts.conf'), {
     name: a.name,
-    source: goIniRaw(`${IMAP_SCHEME[a.imap.tls]}+${mechanismOf(a, 'imap')}://${user}@${a.imap.host}:${a.imap.port}`),
+    source: url('imap'),
     credCmd: goIniRaw(shellCommand([opts.bin, 'token', a.name])),
-    outgoing: goIniRaw(`${SMTP_SCHEME[a.smtp.tls]}+${mechanismOf(a, 'smtp')}://${user}@${a.smtp.host}:${a.smtp.port}`),
+    outgoing: url('smtp'),
     // 0.14 compares the value with "yes" (send.go); 0.15 and later use STARTTLS for smtp:// anyway and ignore it.
     smtpStarttls: a.smtp.tls === 'starttls' ? 'smtp-starttls = yes' : '',
     from: goIniRaw(a.email),

@@ -1,8 +1,9 @@
-import type { Account, TlsMode } from '../account.js';
+import type { Account } from '../account.js';
 import { mechanismOf } from '../auth/sasl.js';
 import { mergeBlock, wrapBlock, type MergeResult } from './block.js';
 import type { MergeOptions, RenderOptions } from './client.js';
-import { muttString, shellCommand, urlUserinfo } from './quote.js';
+import { mailUrl } from './mail-url.js';
+import { muttString, shellCommand } from './quote.js';
 import { fillTemplate, loadTemplate } from './templates.js';
 import { assertRenderable } from './validate.js';
 
@@ -11,20 +12,17 @@ import { assertRenderable } from './validate.js';
  * serves both gets one identical block whichever client wrote it (a second write changes nothing).
  */
 
-const IMAP_SCHEME: Record<TlsMode, string> = { implicit: 'imaps', starttls: 'imap' };
-const SMTP_SCHEME: Record<TlsMode, string> = { implicit: 'smtps', starttls: 'smtp' };
-
 export function renderMuttrc(a: Account, opts: RenderOptions): string {
   assertRenderable(a, opts);
   // mutt runs the refresh command with `sh -c`: shell-quote the argv, then quote for muttrc.
   const refresh = muttString(shellCommand([opts.bin, 'token', a.name]));
   return wrapBlock(a.name, fillTemplate(loadTemplate('muttrc'), {
     email: muttString(a.email),
-    folder: muttString(`${IMAP_SCHEME[a.imap.tls]}://${a.imap.host}:${a.imap.port}/`),
+    folder: muttString(`${mailUrl('imap', a.imap)}/`),
     refreshCommand: refresh,
     imapAuthenticators: muttString(mechanismOf(a, 'imap')),
     smtpAuthenticators: muttString(mechanismOf(a, 'smtp')),
-    smtpUrl: muttString(`${SMTP_SCHEME[a.smtp.tls]}://${urlUserinfo(a.email)}@${a.smtp.host}:${a.smtp.port}/`),
+    smtpUrl: muttString(`${mailUrl('smtp', a.smtp, { user: a.email })}/`),
     // Without it mutt uses the system store; certificate_file also holds certificates accepted at a prompt.
     certificateFile: opts.caFile === undefined ? '' : `set certificate_file = ${muttString(opts.caFile)}`,
   }));

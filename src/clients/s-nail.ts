@@ -1,8 +1,9 @@
-import type { Account, TlsMode } from '../account.js';
+import type { Account } from '../account.js';
 import { mergeBlock, regexLiteral, unmergeBlock, wrapBlock, type MergeResult } from './block.js';
 import type { Client, MergeOptions, PathEnv, RenderOptions } from './client.js';
 import type { Prerequisites } from './prerequisites.js';
-import { shellCommand, snailString, urlUserinfo } from './quote.js';
+import { mailUrl } from './mail-url.js';
+import { shellCommand, snailString } from './quote.js';
 import { fillTemplate, loadTemplate } from './templates.js';
 import { assertRenderable } from './validate.js';
 
@@ -15,18 +16,14 @@ import { assertRenderable } from './validate.js';
  * needs no quoting, unlike the `USER@HOST` form). Accounts keep their settings local (localopts).
  */
 
-const SMTP_SCHEME: Record<TlsMode, string> = { implicit: 'smtps', starttls: 'smtp' };
-const IMAP_SCHEME: Record<TlsMode, string> = { implicit: 'imaps', starttls: 'imap' };
-
 export function render(a: Account, opts: RenderOptions): string {
   assertRenderable(a, opts);
-  const user = urlUserinfo(a.email);
   return wrapBlock(a.name, fillTemplate(loadTemplate('mailrc'), {
     name: a.name,
     from: snailString(a.email),
-    mta: snailString(`${SMTP_SCHEME[a.smtp.tls]}://${user}@${a.smtp.host}:${a.smtp.port}`),
+    mta: snailString(mailUrl('smtp', a.smtp, { user: a.email })),
     smtpStarttls: a.smtp.tls === 'starttls' ? 'set smtp-use-starttls' : '',
-    inbox: snailString(`${IMAP_SCHEME[a.imap.tls]}://${user}@${a.imap.host}:${a.imap.port}`),
+    inbox: snailString(mailUrl('imap', a.imap, { user: a.email })),
     imapStarttls: a.imap.tls === 'starttls' ? 'set imap-use-starttls' : '',
     // Without it s-nail uses OpenSSL's default CA locations (the system store).
     caFile: opts.caFile === undefined ? '' : `wysh set tls-ca-file=${snailString(opts.caFile)}`,
