@@ -33,7 +33,6 @@ export function mergeMuttrc(existing: string, a: Account, block: string, opts: M
   return mergeBlock(existing, a.name, block, opts);
 }
 
-
 /** Mutt >= 2.0 and NeoMutt 2021-10-15 added XOAUTH2 (`imap_authenticators = "xoauth2"`). */
 export const MUTT_XOAUTH2 = 'XOAUTH2 (imap/smtp_authenticators "xoauth2")';
 

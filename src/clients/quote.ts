@@ -8,7 +8,6 @@ import { ExitCode, UserError } from '../errors.js';
  * every quoting function below only ever sees text it can represent exactly.
  */
 
-
 /**
  * Characters no path or login may contain: quotes (msmtp has no escape for `"`, and a quote is the
  * usual start of an injection), C0/C1 controls and DEL (a newline ends a config line; others are

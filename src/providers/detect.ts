@@ -41,8 +41,6 @@ export function classifyMx(hosts: string[]): string | undefined {
   return undefined;
 }
 
-
-
 /**
  * Domain rules, then MX and the Microsoft OpenID document for the domain (tenant id and cloud).
  * Pure apart from `io`; a lookup that fails (offline laptop) is said as such, never as "not found".

@@ -130,4 +130,3 @@ export function wantsDetection(o: SetupOptions): boolean {
 }
 
 const saslOf = (sasl: Account['sasl']) => (sasl ? { sasl } : {});
-
