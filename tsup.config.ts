@@ -39,7 +39,7 @@ export const tokenPathBuild = {
   entry: { cli: 'src/main.ts', token: 'src/token/main.ts', msal: 'src/auth/msal-bundle.ts' },
   noExternal: ['@azure/msal-node'],
   esbuildPlugins: [{
-    name: 'msal-alone',
+    name: 'token-path',
     setup(build) {
       build.onResolve({ filter: /^@azure\/msal-node$/ }, () => ({ path: require.resolve('@azure/msal-node') }));
       build.onResolve({ filter: /^jsonwebtoken$/ }, () => ({ path: resolve('src/auth/jsonwebtoken-stub.ts') }));
