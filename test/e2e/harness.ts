@@ -691,7 +691,7 @@ export function storedAccess(env: NodeJS.ProcessEnv, name: string): { accessToke
 
 /** Dovecot's successful XOAUTH2 logins of `user` so far. */
 export function xoauth2Logins(d: DovecotServer, user = USER): number {
-  return d.log().split('\n').filter((l) => l.includes(`Login: user=<${user.toLowerCase()}>, method=XOAUTH2`)).length;
+  return d.loginMechanisms(user).filter((m) => m === 'XOAUTH2').length;
 }
 /** The XOAUTH2 logins of `user` after the first `from`, once there are `atLeast` (Dovecot's log can lag a login). */
 export const xoauth2LoginsSince = (d: DovecotServer, from: number, atLeast = 1, user = USER): Promise<number> =>

@@ -10,11 +10,10 @@
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startDovecot, type DovecotServer } from '../fixtures/dovecot.js';
+import { startDovecot, type DovecotServer, type LoginService } from '../fixtures/dovecot.js';
 import { startIntrospectionStub, type IntrospectionStub } from '../fixtures/introspection-stub.js';
 import { startSmtp, type SmtpTestServer } from '../fixtures/smtp.js';
 import { until } from '../helpers/cli.js';
-import { eventually } from '../helpers/eventually.js';
 import { skipWithout } from '../helpers/tools.js';
 import {
   SEED, TOOLS, USER, aercInTmux, clientVersion, deviceSignIn, mailoauth, msmtpSend, neomuttBatch, neomuttInTmux, proved, runTool, startWorld,
@@ -63,13 +62,14 @@ describe.skipIf(skip)('journey: servers offering only OAUTHBEARER get OAUTHBEARE
       '--clients', clients, '--ca-file', w.ca.caFile,
       '--imap-host', 'localhost', '--imap-port', String(d.imapsPort), '--smtp-host', 'localhost', '--smtp-port', String(d.submissionPort)];
   }
-  /** The mechanisms of Dovecot's successful logins of USER since line `from` of its log, per service. */
-  const logins = (d: DovecotServer, service: 'imap-login' | 'submission-login', from = 0) => d.log().split('\n').slice(from)
-    .flatMap((l) => (new RegExp(`${service}: (Info: )?Login: user=<${USER}>`).test(l) ? [/method=(\w+)/.exec(l)?.[1]] : []));
-  /** The same, once there is at least one (Dovecot's log can lag the login it records). */
-  const loginsSeen = (d: DovecotServer, service: 'imap-login' | 'submission-login', from = 0) =>
-    eventually(() => logins(d, service, from), (m) => m.length > 0);
-  const logLines = (d: DovecotServer) => d.log().split('\n').length - 1;
+  type Seen = Record<LoginService, number>;
+  /** How many logins of USER each service has logged so far. */
+  const loginCounts = (d: DovecotServer): Seen => ({
+    'imap-login': d.loginMechanisms(USER, 'imap-login').length, 'submission-login': d.loginMechanisms(USER, 'submission-login').length,
+  });
+  /** The mechanisms of USER's logins to `service` after `from`, once there is one (the log can lag the login). */
+  const loginsSeen = (d: DovecotServer, service: LoginService, from: Seen = { 'imap-login': 0, 'submission-login': 0 }) =>
+    d.loginsAfter(USER, from[service], { service });
   const accounts = () => JSON.parse(readFileSync(join(env.XDG_CONFIG_HOME, 'mailoauth', 'accounts.json'), 'utf8')) as { accounts: Array<{ name: string; sasl?: unknown }> };
   const tokensSince = (from: number) => [...new Set(checks.slice(from).map((c) => `${c.ok ? '' : 'REJECTED '}${c.token}`))];
 
@@ -102,7 +102,7 @@ describe.skipIf(skip)('journey: servers offering only OAUTHBEARER get OAUTHBEARE
   });
 
   it('mutt lists the inbox over IMAP (in tmux) and sends over submission (batch), both with OAUTHBEARER', async () => {
-    const from = logLines(bearer);
+    const from = loginCounts(bearer);
     const checked = checks.length;
     const { screen, exit } = await neomuttInTmux(env, SUBJECTS, 30_000, 'mutt');
     expect(exit).toBe('0');
@@ -119,7 +119,7 @@ describe.skipIf(skip)('journey: servers offering only OAUTHBEARER get OAUTHBEARE
   }, 90_000);
 
   it('msmtp sends through the submission service with OAUTHBEARER', async () => {
-    const from = logLines(bearer);
+    const from = loginCounts(bearer);
     const checked = checks.length;
     const subject = `msmtp oauthbearer ${Date.now()}`;
     const r = await msmtpSend(env, NAME, { to: 'bob@example.org', subject });
@@ -133,7 +133,7 @@ describe.skipIf(skip)('journey: servers offering only OAUTHBEARER get OAUTHBEARE
   }, 60_000);
 
   it('aerc, in a terminal, lists the inbox and sends, with imaps+oauthbearer and smtp+oauthbearer', async () => {
-    const from = logLines(bearer);
+    const from = loginCounts(bearer);
     const checked = checks.length;
     const subject = `aerc oauthbearer ${Date.now()}`;
     const received = () => relay.messages.find((m) => m.raw.includes(`Subject: ${subject}`));
@@ -174,7 +174,7 @@ describe.skipIf(skip)('journey: servers offering only OAUTHBEARER get OAUTHBEARE
 
   it('a server offering both XOAUTH2 and OAUTHBEARER still gets XOAUTH2: nothing recorded, XOAUTH2 blocks, XOAUTH2 logins', async () => {
     const x = userEnv(w);
-    const from = logLines(both);
+    const from = loginCounts(both);
     const s = await deviceSignIn(w, x, args(both, 'both', 'neomutt,msmtp'));
     expect(s.code, s.out).toBe(0);
     expect(s.stderr).toMatch(/AUTH XOAUTH2 ok; the server offers XOAUTH2 OAUTHBEARER/);

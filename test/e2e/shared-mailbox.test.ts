@@ -12,7 +12,7 @@ import { eventually } from '../helpers/eventually.js';
 import { skipWithout } from '../helpers/tools.js';
 import {
   SEED, TOOLS, USER, clientVersion, deviceSignIn, maildirSubjects, mailoauth, mbsync, mbsyncMaildir, msmtpSend, offlineimap,
-  offlineimapMaildir, proved, startWorld, storedAccess, userEnv, type SignedIn, type UserEnv, type World,
+  offlineimapMaildir, proved, startWorld, storedAccess, userEnv, xoauth2Logins, xoauth2LoginsSince, type SignedIn, type UserEnv, type World,
 } from './harness.js';
 
 const skip = skipWithout('e2e: shared mailbox', TOOLS);
@@ -28,9 +28,9 @@ function sharedSetup(w: World, env: UserEnv, signer: string, clients: string): P
   return deviceSignIn(w, env, args, { answer: { as: signer } });
 }
 
-const teamLogins = (w: World, method = 'XOAUTH2') => w.dovecot.log().split('\n').filter((l) => l.includes(`Login: user=<${TEAM}>, method=${method}`)).length;
+const teamLogins = (w: World) => xoauth2Logins(w.dovecot, TEAM);
 /** The same, once there are `n` (Dovecot's log can lag a login). */
-const teamLoginsReach = (w: World, n: number) => eventually(() => teamLogins(w), (k) => k >= n);
+const teamLoginsReach = (w: World, n: number) => xoauth2LoginsSince(w.dovecot, 0, n, TEAM);
 
 describe.skipIf(skip)('journey: a shared mailbox opened with the delegate\'s token', () => {
   let w: World;

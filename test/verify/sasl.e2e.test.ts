@@ -12,11 +12,10 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Account } from '../../src/account.js';
 import { checkLogin, loginFinding, type LoginResult } from '../../src/verify/login.js';
 import type { SmtpCheckOptions } from '../../src/verify/smtp.js';
-import { startDovecot, type DovecotServer } from '../fixtures/dovecot.js';
+import { startDovecot, type DovecotServer, type LoginService } from '../fixtures/dovecot.js';
 import { startIntrospectionStub, type IntrospectionStub } from '../fixtures/introspection-stub.js';
 import { startSmtp, type SmtpTestServer } from '../fixtures/smtp.js';
 import { makeTestCa } from '../fixtures/tls.js';
-import { eventually } from '../helpers/eventually.js';
 import { skipWithout } from '../helpers/tools.js';
 
 const skip = skipWithout('verify SASL mechanisms against Dovecot (IMAP and submission)', ['dovecot', 'openssl', '/usr/lib/dovecot/submission']);
@@ -62,12 +61,9 @@ function account(d: DovecotServer, sasl?: Account['sasl']): Account {
 const opts = (o: Partial<SmtpCheckOptions> = {}): SmtpCheckOptions => ({ timeoutMs: 10_000, ca, ...o });
 const login = (protocol: 'imap' | 'smtp', a: Account, o: Partial<SmtpCheckOptions> = {}, token = TOKEN) =>
   checkLogin(protocol, a, token, undefined, opts(o), {});
-/** Dovecot's log lines of successful logins (imap-login and submission-login) with their mechanism. */
-const methods = (d: DovecotServer, service: 'imap-login' | 'submission-login') =>
-  d.log().split('\n').flatMap((l) => (new RegExp(`${service}: (Info: )?Login: user=<${ALICE}>`).test(l) ? [/method=(\w+)/.exec(l)?.[1]] : []));
-/** The mechanisms of the logins after the first `from`, once there are `n` of them (the log can lag the login). */
-const methodsAfter = (d: DovecotServer, service: 'imap-login' | 'submission-login', from: number, n = 1) =>
-  eventually(() => methods(d, service).slice(from), (m) => m.length >= n);
+/** The mechanisms of ALICE's logins to one service, and those after the first `from` (waited for: the log can lag the login). */
+const methods = (d: DovecotServer, service: LoginService) => d.loginMechanisms(ALICE, service);
+const methodsAfter = (d: DovecotServer, service: LoginService, from: number) => d.loginsAfter(ALICE, from, { service });
 
 function expectOk(r: LoginResult): asserts r is LoginResult & { ok: true } {
   if (!r.ok) throw new Error(`${r.protocol} login failed: ${r.diagnosis.cause} (${r.diagnosis.said})`);
@@ -116,7 +112,7 @@ describe.skipIf(skip)('verify logs in with the mechanism the configs use', () =>
     expect(got?.to).toEqual(['bob@example.org']);
     expect(got?.raw).toContain(`Subject: ${subject}`);
     expect(got?.raw.replace(/=\r?\n/g, '')).toContain('with OAuth2 (OAUTHBEARER).'); // quoted-printable soft breaks
-    expect(await eventually(() => methods(bearerOnly, 'submission-login'), (m) => m.includes('OAUTHBEARER'))).toContain('OAUTHBEARER');
+    expect(await methodsAfter(bearerOnly, 'submission-login', 0)).toContain('OAUTHBEARER');
   });
 
   it('OAUTHBEARER only, and the account\'s configs use XOAUTH2: "does not offer XOAUTH2", exit 6, the re-setup fix; no login attempted', async () => {
